@@ -1,0 +1,218 @@
+"""The `eventwire` command: a thin layer over the stages; every command has --help and fails in one line."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+import click
+
+from eventwire.model import Document, ReadError
+
+DEFAULT_DB = "eventwire.duckdb"
+MAX_BYTES = 2_000_000
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+def _read(paths: Iterable[str], max_bytes: int, on_error=None) -> Iterable[Document]:
+    """Documents from the inputs; each unreadable one is reported on stderr (and to `on_error`) and skipped."""
+    from eventwire.ingest import read_inputs
+
+    for item in read_inputs(list(paths), max_bytes=max_bytes, stdin=sys.stdin):
+        if isinstance(item, ReadError):
+            click.echo(f"eventwire: skipped {item}", err=True)
+            if on_error is not None:
+                on_error(item)
+        else:
+            yield item
+
+
+def _table(rows: list[list[Any]], header: list[str]) -> str:
+    cells = [[("" if v is None else str(v)) for v in row] for row in [header, *rows]]
+    widths = [min(max(len(r[i]) for r in cells), 60) for i in range(len(header))]
+    out = []
+    for n, row in enumerate(cells):
+        out.append("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def _event_rows(records: list[dict[str, Any]]) -> list[list[Any]]:
+    names = lambda refs: ", ".join(r["name"] for r in refs)  # noqa: E731
+    return [[r["date"], r["event_type"], names(r["actor"]), names(r["recipient"]),
+             (r["location"] or {}).get("name"), r["modality"], r["text"]] for r in records]
+
+
+EVENT_HEADER = ["date", "type", "actor", "recipient", "place", "modality", "sentence"]
+
+
+def _print_events(records: list[dict[str, Any]], fmt: str) -> None:
+    from eventwire.store import events_to_csv
+
+    if fmt == "jsonl":
+        for r in records:
+            click.echo(json.dumps(r, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(events_to_csv(records), nl=False)
+    else:
+        click.echo(_table(_event_rows(records), EVENT_HEADER))
+
+
+@click.group()
+@click.version_option(package_name="eventwire")
+def main() -> None:
+    """eventwire: news articles about conflict and politics → PLOVER-coded, traceable event data."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the document record instead of the text.")
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Skip inputs larger than this.")
+def clean(paths: tuple[str, ...], as_json: bool, max_bytes: int) -> None:
+    """Print the cleaned text of each article (files, folders, or - for stdin)."""
+    n = 0
+    for doc in _read(paths, max_bytes):
+        n += 1
+        if as_json:
+            click.echo(json.dumps(doc.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(doc.text)
+    if n == 0:
+        _fail("no readable article in " + ", ".join(paths))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option("--processes", default=1, show_default=True, help="spaCy worker processes.")
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Skip inputs larger than this.")
+def extract(paths: tuple[str, ...], fmt: str, processes: int, max_bytes: int) -> None:
+    """Run the whole pipeline without a database and print the events."""
+    from eventwire.pipeline import Pipeline
+
+    pipe = Pipeline(n_process=processes)
+    records: list[dict[str, Any]] = []
+    n = 0
+    for _doc, events in pipe.process(_read(paths, max_bytes)):
+        n += 1
+        batch = [e.to_dict() for e in events]
+        if fmt == "jsonl":
+            _print_events(batch, "jsonl")
+        else:
+            records += batch
+    if fmt == "table":
+        _print_events(records, "table")
+    if n == 0:
+        _fail("no readable article in " + ", ".join(paths))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file (created if missing).")
+@click.option("--processes", default=2, show_default=True, help="spaCy worker processes.")
+@click.option("--batch-size", default=16, show_default=True)
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Skip inputs larger than this.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_bytes: int, quiet: bool) -> None:
+    """Ingest articles into DuckDB; documents already stored (same content hash) are skipped."""
+    from tqdm import tqdm
+
+    from eventwire.pipeline import Pipeline
+    from eventwire.store import Store
+
+    try:
+        store = Store(db)
+    except Exception as exc:  # a locked or corrupt file: say which and why
+        _fail(f"cannot open {db}: {exc}")
+    with store:
+        errors: list[ReadError] = []
+        fresh = (d for d in _read(paths, max_bytes, on_error=errors.append) if not store.has_document(d.id))
+        pipe = Pipeline(n_process=processes, batch_size=batch_size)
+        added = skipped = n_events = 0
+        bar = tqdm(desc="articles", unit="doc", file=sys.stderr, disable=quiet or None)
+        for doc, events in pipe.process(fresh):
+            if store.add(doc, events):
+                added += 1
+                n_events += len(events)
+            else:
+                skipped += 1
+            bar.update(1)
+        bar.close()
+        for err in errors:
+            store.add_error(err)
+        if not quiet:
+            click.echo(_summary(store, db, added, n_events, len(errors)))
+
+
+def _summary(store, db: str, added: int, n_events: int, n_errors: int) -> str:
+    s = store.summary()
+    lines = [f"eventwire: {added} new documents, {n_events} new events, {n_errors} inputs skipped this run",
+             f"database {Path(db).resolve()}: {s['documents']} documents, {s['events']} events, "
+             f"{s['errors']} unreadable inputs recorded", "", "events by type:"]
+    lines += [f"  {t:<10} {n}" for t, n in s["by_type"]] or ["  (none)"]
+    lines += ["", "top actors:"] + ([f"  {a:<32} {n}" for a, n in s["top_actors"]] or ["  (none)"])
+    lines += ["", "top places:"] + ([f"  {p:<32} {n}" for p, n in s["top_places"]] or ["  (none)"])
+    lines += ["", f"explore: eventwire events --db {db} --format table"]
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file written by `eventwire run`.")
+@click.option("--actor", help="Actor name, alias text or registry id (substring, case-insensitive).")
+@click.option("--type", "event_type", help="PLOVER event type, e.g. ASSAULT.")
+@click.option("--since", help="Events ending on or after this ISO date.")
+@click.option("--until", help="Events starting on or before this ISO date.")
+@click.option("--country", help="ISO2 code of the event's place or ISO3 code of a party.")
+@click.option("--limit", type=int, help="At most this many events.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="table", show_default=True)
+def events(db: str, actor, event_type, since, until, country, limit, fmt: str) -> None:
+    """Query stored events."""
+    from eventwire.events.lexicon import PLOVER_TYPES
+    from eventwire.store import EventFilter, Store
+
+    if event_type and event_type.upper() not in PLOVER_TYPES:
+        _fail(f"unknown event type {event_type!r}; one of: {' '.join(PLOVER_TYPES)}")
+    try:
+        store = Store(db, read_only=True)
+    except Exception as exc:
+        _fail(f"cannot open {db}: {exc}")
+    with store:
+        records = list(store.events(EventFilter(actor, event_type, since, until, country, limit)))
+    _print_events(records, fmt)
+
+
+@main.command("eval")
+@click.argument("dataset")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--limit", type=int, default=None, help="Score only the first N records (0 = all).")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Folder of the data sets.")
+def eval_(dataset: str, as_json: bool, limit: int | None, data_dir: str | None) -> None:
+    """Score eventwire on a real data set: plover-gsr, petrarch-unit, event-location, lgl, geovirus (or all)."""
+    from eventwire import evaluate
+    from eventwire.pipeline import Pipeline
+
+    names = list(evaluate.DATASETS) if dataset == "all" else [dataset]
+    for name in names:
+        if name not in evaluate.DATASETS:
+            _fail(f"unknown data set {name!r}; one of: {', '.join(evaluate.DATASETS)}, all")
+    root = Path(data_dir) if data_dir else evaluate.default_data_dir()
+    if root is None:
+        click.echo("skipped: no data folder found (looked for ../shared/data); pass --data DIR")
+        return
+    pipe = Pipeline()
+    for name in names:
+        try:
+            result = evaluate.run(name, root, pipe, limit=limit)
+        except evaluate.DatasetMissing as exc:
+            click.echo(f"skipped {name}: {exc}")
+            continue
+        click.echo(json.dumps(result) if as_json else evaluate.format_table(result))
+
+
+if __name__ == "__main__":
+    main()

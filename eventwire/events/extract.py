@@ -1,0 +1,634 @@
+"""From a parsed article to coded events: triggers, arguments, place, time, modality and attribution.
+
+The rules read spaCy's dependency parse; every word list they use lives in `data/` (see lexicon.py).
+One trigger gives one event; a noun trigger that is an argument of a verb trigger of the same kind
+("the air strike killed 12") is folded into that verb's event so a sentence does not yield it twice.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from eventwire.events.lexicon import DATA, QUAD_CLASS, Lexicon, Trigger, acled_type, default_lexicon
+from eventwire.model import ActorRef, Document, Event, Place, TimeSpan
+
+SUBJECTS = {"nsubj", "csubj"}
+PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
+OBJECTS = {"dobj", "obj", "dative", "attr", "oprd"}
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "around", "inside", "across", "into", "throughout",
+                  "on", "over", "within", "onto", "along", "towards", "toward", "off", "close"}
+# Children of a noun phrase that still describe the same party ("rival Islamic State positions",
+# "the Taliban's fighters", "fighters of the Nusra Front"); relative clauses and places do not.
+NP_INNER = {"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "npadvmod", "case", "flat"}
+ACTOR_ENTS = {"PERSON", "ORG", "NORP", "GPE"}
+PLACE_ENTS = {"GPE", "LOC", "FAC"}
+PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district", "region", "area",
+               "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "mountains", "valley",
+               "camp", "base", "airport", "port", "border", "capital", "hills", "countryside"}
+PRONOUNS = {"he", "she", "they", "it", "we", "who", "which", "that", "i", "you", "this", "those", "these"}
+UNNAMED_SOURCES = {"source", "sources", "official", "officials", "witness", "witnesses", "activist",
+                   "activists", "report", "reports", "media", "observers", "residents", "resident"}
+
+
+@dataclass
+class Mentions:
+    """What the entity layer and NER found in one doc, indexed by token, with resolutions cached."""
+
+    actor_at: dict[int, tuple[int, int, ActorRef]] = field(default_factory=dict)
+    place_spans: list[tuple[int, int]] = field(default_factory=list)
+    place_cache: dict[tuple[int, int], Place | None] = field(default_factory=dict)
+    times: list[tuple[int, int, TimeSpan]] = field(default_factory=list)  # char spans
+    countries: Counter = field(default_factory=Counter)  # ISO2 evidence for place disambiguation
+
+
+def _generic_actors() -> dict[str, tuple[str, str]]:
+    with open(DATA / "generic_actors.tsv", encoding="utf-8") as fh:
+        rows = csv.DictReader((ln for ln in fh if ln.strip() and not ln.startswith("#")), delimiter="\t")
+        return {r["lemma"]: (r["name"], r["sector"]) for r in rows}
+
+
+class EventExtractor:
+    """Turns one parsed article into events; holds the lexicon, the actor registry and the gazetteer."""
+
+    def __init__(self, lexicon: Lexicon | None = None, registry=None, gazetteer=None) -> None:
+        from eventwire.actors import ActorRegistry
+        from eventwire.geo import Gazetteer
+
+        self.lex = lexicon or default_lexicon()
+        self.registry = registry or ActorRegistry.default()
+        self.gazetteer = gazetteer or Gazetteer.default()
+        self.generic = _generic_actors()
+
+    # ---------------------------------------------------------------- mentions
+    def mentions(self, doc: Doc, published: str | None) -> Mentions:
+        """Resolve the actor, place and time mentions of a parsed doc."""
+        from eventwire.time import find_time_expressions, resolve_time
+
+        m = Mentions()
+        spans = doc.user_data.get("ew_spans", [])
+        covered: set[int] = set()
+        for start, end, kind, _key in spans:
+            if kind == "A":
+                ref = self.registry.resolve(doc[start:end].text, published)
+                if ref is not None:
+                    for i in range(start, end):
+                        m.actor_at[i] = (start, end, ref)
+                    covered.update(range(start, end))
+                    if ref.country:
+                        m.countries[_iso2(ref.country)] += 1
+            elif kind == "P":
+                m.place_spans.append((start, end))
+        for ent in doc.ents:
+            if ent.label_ in ACTOR_ENTS and covered.isdisjoint(range(ent.start, ent.end)):
+                ref = self.registry.resolve(_strip_det(ent).text, published)
+                if ref is not None:
+                    for i in range(ent.start, ent.end):
+                        m.actor_at[i] = (ent.start, ent.end, ref)
+            if ent.label_ in PLACE_ENTS:
+                m.place_spans.append((ent.start, ent.end))
+        # "the town of X", "X village": a capitalised name after a place noun is a place even if unknown.
+        for tok in doc:
+            if tok.lower_ in ("town", "village", "city", "province", "district") and tok.i + 2 < len(doc):
+                nxt, name = doc[tok.i + 1], doc[tok.i + 2]
+                if nxt.lower_ == "of" and name.is_title:
+                    end = name.i + 1
+                    while end < len(doc) and doc[end].is_title and doc[end].pos_ == "PROPN":
+                        end += 1
+                    m.place_spans.append((name.i, end))
+        m.place_spans = _dedupe_spans(m.place_spans)
+        # Places first seen without context give the document's country evidence.
+        for start, end in m.place_spans:
+            place = self._place(doc, m, start, end)
+            if place and place.country_code:
+                m.countries[place.country_code] += 1
+        m.place_cache.clear()  # resolve again with the whole document's evidence
+        found: list[tuple[int, int, str]] = []
+        for ent in doc.ents:
+            if ent.label_ == "DATE":
+                found.append((ent.start_char, ent.end_char, ent.text))
+        for start, end, text in find_time_expressions(doc.text):
+            if not any(s <= start < e or start <= s < end for s, e, _ in found):
+                found.append((start, end, text))
+        for start, end, text in sorted(found):
+            span = resolve_time(text, published)
+            if span is not None:
+                m.times.append((start, end, span))
+        return m
+
+    def _place(self, doc: Doc, m: Mentions, start: int, end: int) -> Place | None:
+        if (start, end) in m.place_cache:
+            return m.place_cache[(start, end)]
+        from eventwire.geo import PlaceContext
+
+        span = _strip_det(doc[start:end])
+        sent = doc[start].sent
+        before = doc[max(sent.start, start - 8):start].text
+        after = doc[end:min(sent.end, end + 8)].text
+        ctx = PlaceContext(before=before, after=after, doc_countries=m.countries)
+        place = self.gazetteer.resolve_place(span.text, ctx) if span.text else None
+        if place is not None:
+            place.text = doc[start:end].text
+            place.start, place.end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        m.place_cache[(start, end)] = place
+        return place
+
+    # ---------------------------------------------------------------- triggers
+    def _trigger(self, tok: Token) -> Trigger | None:
+        if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
+            pos = "VERB"
+        elif tok.pos_ in ("NOUN", "PROPN"):
+            pos = "NOUN"
+        else:
+            return None
+        lemma = tok.lemma_.lower()
+        bucket = self.lex.triggers.get((lemma, pos)) or self.lex.triggers.get((tok.lower_, pos))
+        if not bucket and pos == "VERB" and tok.tag_ == "VBG":  # "the shelling", "fighting" tagged as verbs
+            bucket = self.lex.triggers.get((tok.lower_, "NOUN"))
+        if not bucket:
+            return None
+        for trig in bucket:
+            if trig.extra is None:
+                if "needs_object" in trig.flags and not _has_object(tok, trig):
+                    continue
+                if pos == "VERB" and any(c.dep_ == "prt" and c.lemma_ not in ("up", "down", "off", "out")
+                                         for c in tok.children):
+                    continue  # "take over" is not "take"; particles only weaken a few verbs
+                return trig
+            if pos == "VERB":
+                words = trig.extra.split()
+                kids = {c.lemma_.lower() for c in tok.children} | {
+                    g.lemma_.lower() for c in tok.children if c.dep_ == "prep" for g in c.children}
+                if all(w in kids for w in words):
+                    return trig
+            else:
+                mods = [c.lemma_.lower() for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")]
+                if " ".join(mods[-len(trig.extra.split()):]) == trig.extra:
+                    return trig
+        return None
+
+    # ---------------------------------------------------------------- arguments
+    def _actors(self, tok: Token | None, m: Mentions, date_iso: str | None) -> list[ActorRef]:
+        """The parties named by a noun phrase and its conjuncts ("Hezbollah and Syrian troops")."""
+        if tok is None:
+            return []
+        out: list[ActorRef] = []
+        for head in [tok, *_conjuncts(tok)]:
+            ref = self._actor_of_np(head, m)
+            if ref is not None and all(ref.id != r.id or ref.name != r.name for r in out):
+                out.append(ref)
+        return out
+
+    def _actor_of_np(self, head: Token, m: Mentions) -> ActorRef | None:
+        if head.i in m.actor_at:
+            return _copy(m.actor_at[head.i][2], head.doc, m.actor_at[head.i])
+        inner = [head]
+        stack = [c for c in head.children if c.dep_ in NP_INNER or (c.dep_ == "prep" and c.lower_ == "of")]
+        while stack:
+            c = stack.pop()
+            inner.append(c)
+            stack.extend(k for k in c.children if k.dep_ in NP_INNER or k.dep_ == "pobj")
+        for t in sorted(inner, key=lambda t: t.i):
+            if t.i in m.actor_at:
+                return _copy(m.actor_at[t.i][2], head.doc, m.actor_at[t.i])
+        for c in head.children:
+            if c.dep_ == "appos":  # "Zalmay Khalilzad, a US peace envoy"
+                ref = self._actor_of_np(c, m)
+                if ref is not None:
+                    return ref
+        lemma = head.lemma_.lower()
+        if lemma in self.generic:
+            name, sector = self.generic[lemma]
+            left = head.doc[head.left_edge.i:head.i + 1]
+            return ActorRef(name=name, text=_strip_det(left).text, sector=sector, type="generic")
+        return None
+
+    def _is_place(self, tok: Token, m: Mentions) -> bool:
+        return any(s <= tok.i < e for s, e in m.place_spans) and tok.i not in m.actor_at
+
+    def _arguments(self, tok: Token, trig: Trigger, m: Mentions, date_iso: str | None):
+        """(actor, recipient, seized_place) for a verb or noun trigger."""
+        actor: list[ActorRef] = []
+        recipient: list[ActorRef] = []
+        place_obj: Token | None = None
+        doc = tok.doc
+        if trig.pos == "VERB":
+            subj = _subject(tok)
+            if subj is not None and subj.dep_ in PASSIVE_SUBJECTS:
+                recipient += self._actors(subj, m, date_iso)
+                subj = None
+            if subj is not None:
+                # A noun trigger as subject ("the air strike killed 12") carries the actor inside it.
+                sub_trig = self._trigger(subj)
+                if sub_trig is not None and subj.lemma_ != tok.lemma_:
+                    actor += self._noun_actors(subj, m, date_iso)
+                else:
+                    actor += self._actors(subj, m, date_iso)
+            for c in tok.children:
+                if c.dep_ == "agent":
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            actor += self._actors(g, m, date_iso)
+                elif c.dep_ in OBJECTS:
+                    if self._is_place(c, m):
+                        place_obj = c
+                        if trig.mode == "seize" or "seize" in trig.flags:
+                            continue
+                    recipient += self._actors(c, m, date_iso)
+                elif c.dep_ == "prep" and c.lower_ in trig.recipient_preps:
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            if self._is_place(g, m) and c.lower_ in ("from",):
+                                continue
+                            if "symmetric" in trig.flags and c.lower_ in ("with", "between", "against"):
+                                actor += self._actors(g, m, date_iso)
+                            else:
+                                recipient += self._actors(g, m, date_iso)
+        else:
+            actor, recipient, place_obj = self._noun_arguments(tok, trig, m, date_iso)
+        if "symmetric" in trig.flags and trig.event_type == "ASSAULT" and recipient and len(actor) >= 1:
+            # PLOVER codes two-sided fighting with every fighting party as actor.
+            actor, recipient = actor + [r for r in recipient if r not in actor], []
+        del doc
+        return _unique(actor), _unique([r for r in recipient if r not in actor]), place_obj
+
+    def _noun_actors(self, tok: Token, m: Mentions, date_iso: str | None) -> list[ActorRef]:
+        actors: list[ActorRef] = []
+        for c in tok.children:
+            if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in m.actor_at:
+                actors += self._actors(c, m, date_iso)
+            elif c.dep_ == "prep" and c.lower_ == "by":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        actors += self._actors(g, m, date_iso)
+            elif c.dep_ == "acl":  # "an attack conducted by the Taliban", "the assault, blamed on X"
+                for a in c.children:
+                    if a.dep_ == "agent":
+                        actors += [r for g in a.children if g.dep_ == "pobj" for r in self._actors(g, m, date_iso)]
+        return actors
+
+    def _noun_arguments(self, tok: Token, trig: Trigger, m: Mentions, date_iso: str | None):
+        actor = self._noun_actors(tok, m, date_iso)
+        recipient: list[ActorRef] = []
+        place_obj: Token | None = None
+        for c in tok.children:
+            if c.dep_ == "prep" and (c.lower_ in trig.recipient_preps or c.lower_ == "between"):
+                for g in c.children:
+                    if g.dep_ != "pobj":
+                        continue
+                    if self._is_place(g, m):
+                        place_obj = g
+                        continue
+                    if c.lower_ == "between" or ("symmetric" in trig.flags and c.lower_ == "with"):
+                        actor += self._actors(g, m, date_iso)
+                    else:
+                        recipient += self._actors(g, m, date_iso)
+        # A light verb lends its subject: "Hezbollah launched an offensive", "X carried out strikes".
+        gov = tok.head
+        if tok.dep_ in OBJECTS | {"pobj"} and not actor:
+            if tok.dep_ == "pobj" and gov.head is not None:
+                gov = gov.head
+                if gov.lemma_ == "responsibility":  # "claimed responsibility for the attack"
+                    gov = gov.head
+            if gov.pos_ in ("VERB", "AUX") and (self.lex.is_cue(gov.lemma_, "light")
+                                                or gov.lemma_ in ("claim", "accuse", "blame")):
+                if gov.lemma_ in ("accuse", "blame"):  # "accused X of the attack": X is the actor
+                    actor += [r for c in gov.children if c.dep_ in OBJECTS for r in self._actors(c, m, date_iso)]
+                else:
+                    subj = _subject(gov)
+                    if subj is not None and subj.dep_ not in PASSIVE_SUBJECTS:
+                        actor += self._actors(subj, m, date_iso)
+                    for c in gov.children:
+                        if c.dep_ == "agent":
+                            actor += [r for g in c.children if g.dep_ == "pobj"
+                                      for r in self._actors(g, m, date_iso)]
+                        if c.dep_ == "prep" and c.lower_ in trig.recipient_preps and not recipient:
+                            recipient += [r for g in c.children if g.dep_ == "pobj" and not self._is_place(g, m)
+                                          for r in self._actors(g, m, date_iso)]
+        return actor, recipient, place_obj
+
+    # ---------------------------------------------------------------- modality
+    def _modality(self, tok: Token, trig: Trigger, actors: list[ActorRef], m: Mentions):
+        """(modality, evidence words, attribution) for the event at `tok`."""
+        sent = tok.sent
+        chain = [tok]
+        t = tok
+        while t.head is not t and t.head.i >= sent.start:
+            t = t.head
+            chain.append(t)
+        modality, evidence = "asserted", None
+        for i, t in enumerate(chain):
+            lemma = t.lemma_.lower()
+            kids = list(t.children)
+            if any(c.dep_ == "neg" for c in kids) and (i == 0 or chain[i - 1].dep_ in ("xcomp", "dobj", "ccomp")):
+                return "negated", " ".join(c.text for c in kids if c.dep_ == "neg") + " " + t.text, None
+            if i > 0 and self.lex.is_cue(lemma, "negate") and chain[i - 1].dep_ in ("xcomp", "pcomp", "ccomp",
+                                                                                    "dobj", "prep", "pobj"):
+                if t.pos_ in ("VERB", "AUX"):
+                    return "negated", t.text, None
+            if i <= 1:
+                for c in kids:
+                    if c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") and modality == "asserted":
+                        modality, evidence = "planned", c.text + " " + t.text
+                    elif c.dep_ == "aux" and c.lower_ in ("could", "might", "may", "would", "should"):
+                        modality, evidence = "hypothetical", c.text + " " + t.text
+                    elif c.dep_ == "mark" and c.lower_ in ("if", "unless"):
+                        modality, evidence = "hypothetical", c.text
+                    elif c.dep_ == "advmod" and self.lex.is_cue(c.lower_, "reported_adv"):
+                        modality, evidence = "reported", c.text
+                    elif c.dep_ == "advmod" and self.lex.is_cue(c.lower_, "alleged_adv"):
+                        modality, evidence = "alleged", c.text
+            if i > 0 and chain[i - 1].dep_ == "xcomp" and self.lex.is_cue(lemma, "plan") and modality == "asserted":
+                modality, evidence = "planned", t.text + " to"
+            if i > 0 and chain[i - 1].dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless")
+                                                              for c in chain[i - 1].children):
+                modality, evidence = "hypothetical", "if"
+        attribution, source_tok, verb = self._attribution(tok, chain, m)
+        if attribution is not None:
+            same = attribution.get("actor") and any(attribution["actor"] == a.name for a in actors)
+            vlemma = verb.lemma_.lower() if verb is not None else ""
+            if modality == "asserted":
+                if self.lex.is_cue(vlemma, "allege"):
+                    modality, evidence = "alleged", verb.text
+                elif vlemma == "claim" or same:
+                    modality, evidence = "claimed", (verb.text if verb is not None else "according to")
+                else:
+                    modality, evidence = "reported", (verb.text if verb is not None else "according to")
+        return modality, evidence, attribution
+
+    def _attribution(self, tok: Token, chain: list[Token], m: Mentions):
+        """Who the sentence says the event comes from: a verb of saying above it, or "according to X"."""
+        sent = tok.sent
+        for i, t in enumerate(chain[1:], start=1):
+            lemma = t.lemma_.lower()
+            if (self.lex.is_cue(lemma, "report") or self.lex.is_cue(lemma, "allege")) and chain[i - 1].dep_ in (
+                    "ccomp", "xcomp", "dobj", "advcl", "parataxis", "prep", "pcomp"):
+                subj = _subject(t)
+                if subj is not None and subj.dep_ not in PASSIVE_SUBJECTS:
+                    return self._source(subj, m), subj, t
+                for c in t.children:
+                    if c.dep_ == "agent":
+                        for g in c.children:
+                            return self._source(g, m), g, t
+        # A verb of saying can also hang off the trigger's clause: "X attacked Y, the ministry said."
+        root = sent.root
+        if root is not tok and root in chain and self.lex.is_cue(root.lemma_.lower(), "report"):
+            subj = _subject(root)
+            if subj is not None:
+                return self._source(subj, m), subj, root
+        for t in sent:
+            if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+                for g in t.doc[t.i + 1].children:
+                    if g.dep_ == "pobj":
+                        return self._source(g, m), g, None
+        return None, None, None
+
+    def _source(self, tok: Token, m: Mentions) -> dict:
+        span = tok.doc[tok.left_edge.i:tok.right_edge.i + 1]
+        ref = self._actor_of_np(tok, m)
+        name = ref.name if ref is not None and ref.type != "generic" else None
+        return {"text": span.text, "actor": name}
+
+    # ---------------------------------------------------------------- place and time
+    def _location(self, tok: Token, place_obj: Token | None, m: Mentions, arg_heads: list[Token]) -> Place | None:
+        doc = tok.doc
+        sent = tok.sent
+        cand: list[tuple[int, int, int]] = []  # (rank, start, end)
+        in_sent = [(s, e) for s, e in m.place_spans if sent.start <= s < sent.end]
+        if not in_sent:
+            return None
+        near = set()
+        for h in [tok, *arg_heads]:
+            for t in h.subtree:
+                near.add(t.i)
+        for s, e in in_sent:
+            head = doc[s:e].root
+            if place_obj is not None and s <= place_obj.i < e:
+                rank = 0
+            elif head.i in near and head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
+                rank = 1
+            elif head.i in near and head.dep_ != "pobj" or (head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS):
+                rank = 2
+            else:
+                rank = 3
+            if head.dep_ == "pobj" and head.head.lower_ == "from":
+                rank += 3  # where an actor comes from is not where the event happened
+            if s in m.actor_at and head.dep_ in SUBJECTS | OBJECTS:
+                continue  # "Turkey attacked": a country as a party, not as a place
+            cand.append((rank * 1000 + abs(tok.i - s), s, e))
+        for _rank, s, e in sorted(cand):
+            place = self._place(doc, m, s, e)
+            if place is not None:
+                return place
+        return None
+
+    def _time(self, tok: Token, m: Mentions) -> TimeSpan | None:
+        sent = tok.sent
+        subtree = {t.idx for t in tok.subtree}
+        best: tuple[int, TimeSpan] | None = None
+        for start, end, span in m.times:
+            if not (sent.start_char <= start < sent.end_char):
+                continue
+            ti = tok.doc.char_span(start, end, alignment_mode="expand")
+            attached = ti is not None and (ti.root.idx in subtree or ti.root.head == tok
+                                           or ti.root.head.head == tok)
+            score = (0 if attached else 1000) + abs(start - tok.idx)
+            if best is None or score < best[0]:
+                best = (score, span)
+        return best[1] if best else None
+
+    # ---------------------------------------------------------------- main
+    def extract(self, doc: Doc, document: Document) -> list[Event]:
+        """All events of one parsed article."""
+        m = self.mentions(doc, document.published)
+        events: list[Event] = []
+        claimed_verbs: set[int] = set()
+        found: list[tuple[Token, Trigger]] = []
+        for tok in doc:
+            trig = self._trigger(tok)
+            if trig is not None:
+                found.append((tok, trig))
+        # Fold a noun trigger into a verb trigger of the same quad that governs it ("launched an attack" is
+        # one event with the light verb's subject; "the strike killed 12" is one event).
+        verbs = {t.i: tr for t, tr in found if tr.pos == "VERB"}
+        kept: list[tuple[Token, Trigger]] = []
+        for tok, trig in found:
+            if trig.pos == "NOUN":
+                h = tok.head
+                hops = 0
+                absorbed = False
+                while h is not h.head and hops < 3 and h.sent == tok.sent:
+                    if h.i in verbs and verbs[h.i].quad_class == trig.quad_class:
+                        absorbed = True
+                        break
+                    h, hops = h.head, hops + 1
+                if absorbed:
+                    continue
+                if "standalone" not in trig.flags and not self._governed_by_light_verb(tok):
+                    continue
+            kept.append((tok, trig))
+        for tok, trig in kept:
+            actor, recipient, place_obj = self._arguments(tok, trig, m, document.published)
+            event_type, mode, cameo = trig.event_type, trig.mode, trig.cameo
+            if "seize" in trig.flags and place_obj is None and recipient and all(
+                    r.sector in ("CVL", "MIL", "COP", "GOV") or r.type == "generic" for r in recipient):
+                event_type, mode, cameo = "ASSAULT", "abduct", "181"  # "captured soldiers": people, not land
+            if trig.pos == "VERB":
+                for c in tok.children:  # the folded noun's mode: "carried out air strikes"
+                    sub = self._trigger(c) if c.dep_ in OBJECTS | SUBJECTS else None
+                    if sub is not None and sub.event_type == event_type and sub.mode and not mode:
+                        mode, cameo = sub.mode, sub.cameo
+            if event_type in ("AGREE", "CONSULT", "COOPERATE") and not actor and not recipient:
+                continue  # "the agreement" with no party named says nothing codable
+            arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
+            location = self._location(tok, place_obj, m, arg_heads)
+            when = self._time(tok, m)
+            modality, evidence, attribution = self._modality(tok, trig, actor, m)
+            if modality in ("asserted", "reported", "claimed", "alleged") and when and document.published:
+                if _days_before(when.date_end, document.published) > 365:
+                    modality, evidence = "historical", when.text
+            sent = tok.sent
+            events.append(self._event(document, doc, tok, sent, event_type, mode, cameo, actor, recipient,
+                                      location, when, modality, evidence, attribution))
+            claimed_verbs.add(tok.i)
+        return events
+
+    def places(self, doc: Doc, published: str | None = None) -> list[Place]:
+        """Every resolved place mention of a parsed doc, in text order."""
+        m = self.mentions(doc, published)
+        out = []
+        for s, e in m.place_spans:
+            if s in m.actor_at and doc[s:e].root.dep_ in SUBJECTS | OBJECTS:
+                continue
+            place = self._place(doc, m, s, e)
+            if place is not None:
+                out.append(place)
+        return out
+
+    def locate(self, doc: Doc, trigger_span: tuple[int, int], published: str | None = None) -> Place | None:
+        """The place of the event whose trigger is at `trigger_span` (any verb or noun, in the lexicon or not)."""
+        span = doc.char_span(trigger_span[0], trigger_span[1], alignment_mode="expand")
+        if span is None:
+            return None
+        tok = span.root
+        m = self.mentions(doc, published)
+        trig = self._trigger(tok) or Trigger(lemma=tok.lemma_, pos="VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN",
+                                             event_type="ASSAULT", mode=None, cameo=None,
+                                             recipient_preps=(), flags=frozenset())
+        _actor, _recipient, place_obj = self._arguments(tok, trig, m, published)
+        arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
+        return self._location(tok, place_obj, m, arg_heads)
+
+    def _governed_by_light_verb(self, tok: Token) -> bool:
+        gov = tok.head
+        if tok.dep_ == "pobj":
+            gov = gov.head
+            if gov.lemma_ == "responsibility":
+                gov = gov.head
+        return (tok.dep_ in OBJECTS | {"pobj", "nsubj", "nsubjpass"}
+                and gov.pos_ in ("VERB", "AUX") and (self.lex.is_cue(gov.lemma_, "light")
+                                                     or gov.lemma_ in ("claim", "accuse", "blame", "agree")))
+
+    def _event(self, document: Document, doc: Doc, tok: Token, sent: Span, event_type: str, mode, cameo,
+               actor, recipient, location, when, modality, evidence, attribution) -> Event:
+        trigger_span = (tok.idx, tok.idx + len(tok))
+        eid = hashlib.sha1(f"{document.id}:{trigger_span[0]}:{event_type}".encode()).hexdigest()[:16]
+        quad = QUAD_CLASS[event_type]
+        acled, sub = acled_type(event_type, mode, actor, recipient)
+        confidence = 0.35 + 0.2 * any(a.id for a in actor) + 0.15 * any(r.id for r in recipient) \
+            + 0.1 * (tok.pos_ in ("VERB", "AUX")) + 0.1 * (location is not None) + 0.1 * (when is not None)
+        if modality in ("negated", "hypothetical"):
+            confidence -= 0.2
+        contexts = ["military"] if event_type in ("ASSAULT", "MOBILIZE") or mode == "seize" else []
+        return Event(id=eid, event_type=event_type, quad_class=quad, text=sent.text.strip(),
+                     span=(sent.start_char, sent.end_char), document=document.ref(), mode=mode,
+                     contexts=contexts, cameo=cameo, acled_event_type=acled, acled_sub_event_type=sub,
+                     actor=actor, recipient=recipient, location=location, time=when, modality=modality,
+                     modality_evidence=evidence, attribution=attribution, trigger=tok.text,
+                     trigger_span=trigger_span, confidence=max(0.05, min(confidence, 0.99)))
+
+
+# -------------------------------------------------------------------- helpers
+def _iso2(iso3: str) -> str:
+    from eventwire.geo import iso3_to_iso2
+
+    return iso3_to_iso2(iso3) or iso3
+
+
+def _strip_det(span: Span) -> Span:
+    start = span.start
+    while start < span.end - 1 and span.doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    end = span.end
+    while end > start + 1 and span.doc[end - 1].tag_ == "POS":
+        end -= 1
+    return span.doc[start:end]
+
+
+def _copy(ref: ActorRef, doc: Doc, hit: tuple[int, int, ActorRef]) -> ActorRef:
+    start, end, _ = hit
+    return ActorRef(name=ref.name, text=_strip_det(doc[start:end]).text, id=ref.id, country=ref.country,
+                    sector=ref.sector, type=ref.type)
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    return [c for c in tok.conjuncts if c.i > tok.i]
+
+
+def _subject(tok: Token) -> Token | None:
+    """The subject of a verb, inherited through xcomp, conj and relative clauses when it has none."""
+    seen = 0
+    t = tok
+    while seen < 4:
+        for c in t.children:
+            if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS:
+                if c.lower_ in ("who", "which", "that") and t.dep_ == "relcl":
+                    return t.head
+                return c
+        if t.dep_ in ("xcomp", "conj", "advcl") and t.head is not t:
+            t = t.head
+            seen += 1
+            continue
+        if t.dep_ in ("relcl", "acl") and t.head is not t:
+            return t.head if t.dep_ == "relcl" else None
+        return None
+    return None
+
+
+def _has_object(tok: Token, trig: Trigger) -> bool:
+    for c in tok.children:
+        if c.dep_ in OBJECTS or c.dep_ in PASSIVE_SUBJECTS:
+            return True
+        if c.dep_ == "prep" and c.lower_ in trig.recipient_preps:
+            return True
+    return False
+
+
+def _unique(refs: list[ActorRef]) -> list[ActorRef]:
+    out: list[ActorRef] = []
+    for r in refs:
+        if not any((r.id and r.id == o.id) or (not r.id and r.name == o.name and r.text == o.text) for o in out):
+            out.append(r)
+    return out
+
+
+def _dedupe_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    taken: set[int] = set()
+    out = []
+    for s, e in sorted(set(spans), key=lambda x: (x[0] - x[1], x[0])):
+        if taken.isdisjoint(range(s, e)):
+            taken.update(range(s, e))
+            out.append((s, e))
+    return sorted(out)
+
+
+def _days_before(day: str, published: str) -> int:
+    try:
+        return (date.fromisoformat(published[:10]) - date.fromisoformat(day[:10])).days
+    except ValueError:
+        return 0
+

@@ -1,0 +1,197 @@
+"""The store stage: documents, events and read errors in one embedded DuckDB file.
+
+A document and its events are written in one transaction, keyed by the document's content hash, so a rerun
+over the same articles adds nothing and an interrupted run never leaves half a document behind.
+DuckDB lets one process write a file at a time: every write goes through the `Store` of the `run` process.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+
+from eventwire.model import Document, Event, ReadError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id VARCHAR PRIMARY KEY, path VARCHAR, url VARCHAR, title VARCHAR, outlet VARCHAR,
+    published VARCHAR, published_precision VARCHAR, published_evidence VARCHAR,
+    source_format VARCHAR, text VARCHAR, removed_lines JSON, captions JSON, ingested_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS events (
+    id VARCHAR PRIMARY KEY, document_id VARCHAR NOT NULL, event_type VARCHAR NOT NULL, mode VARCHAR,
+    quad_class INTEGER, cameo VARCHAR, acled_event_type VARCHAR, acled_sub_event_type VARCHAR,
+    modality VARCHAR, date VARCHAR, date_end VARCHAR, date_precision VARCHAR,
+    place VARCHAR, lat DOUBLE, lon DOUBLE, country_code VARCHAR,
+    text VARCHAR, span_start INTEGER, span_end INTEGER, confidence DOUBLE, record JSON
+);
+CREATE TABLE IF NOT EXISTS event_actors (
+    event_id VARCHAR NOT NULL, role VARCHAR NOT NULL, name VARCHAR, text VARCHAR, actor_id VARCHAR,
+    country VARCHAR, sector VARCHAR
+);
+CREATE TABLE IF NOT EXISTS read_errors (
+    source VARCHAR, reason VARCHAR, at TIMESTAMP
+);
+"""
+
+
+@dataclass
+class EventFilter:
+    """What `eventwire events` may ask for; None means no condition."""
+
+    actor: str | None = None
+    event_type: str | None = None
+    since: str | None = None
+    until: str | None = None
+    country: str | None = None
+    limit: int | None = None
+
+
+class Store:
+    """One DuckDB file holding documents, events, their actors and the inputs that could not be read."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = str(path)
+        if read_only and not Path(self.path).exists():
+            raise FileNotFoundError(f"{self.path}: no such database (create it with `eventwire run`)")
+        self.con = duckdb.connect(self.path, read_only=read_only)
+        if not read_only:
+            self.con.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def has_document(self, doc_id: str) -> bool:
+        """True when a document with this content hash is already stored."""
+        return self.con.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
+
+    def add(self, document: Document, events: list[Event]) -> bool:
+        """Store a document and its events atomically; False (and nothing written) if it was already there."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if self.has_document(document.id):
+                self.con.execute("ROLLBACK")
+                return False
+            d = document
+            self.con.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [d.id, d.path, d.url, d.title, d.outlet, d.published, d.published_precision,
+                 d.published_evidence, d.source_format, d.text,
+                 json.dumps([{"text": r.text, "reason": r.reason} for r in d.removed_lines]),
+                 json.dumps(d.captions), now])
+            rows, actor_rows = [], []
+            for e in events:
+                rec = e.to_dict()
+                loc = e.location
+                rows.append([e.id, d.id, e.event_type, e.mode, e.quad_class, e.cameo, e.acled_event_type,
+                             e.acled_sub_event_type, e.modality, rec["date"], rec["date_end"],
+                             rec["date_precision"], loc.name if loc else None, loc.lat if loc else None,
+                             loc.lon if loc else None, loc.country_code if loc else None, e.text, e.span[0],
+                             e.span[1], e.confidence, json.dumps(rec, ensure_ascii=False)])
+                for role, refs in (("actor", e.actor), ("recipient", e.recipient)):
+                    actor_rows += [[e.id, role, a.name, a.text, a.id, a.country, a.sector] for a in refs]
+            if rows:
+                self.con.executemany("INSERT OR IGNORE INTO events VALUES (" + ", ".join("?" * 21) + ")", rows)
+            if actor_rows:
+                self.con.executemany("INSERT INTO event_actors VALUES (?, ?, ?, ?, ?, ?, ?)", actor_rows)
+            self.con.execute("COMMIT")
+            return True
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def add_error(self, error: ReadError) -> None:
+        """Record an input that could not be read, so a batch report can list it later."""
+        self.con.execute("INSERT INTO read_errors VALUES (?, ?, ?)",
+                         [error.source, error.reason, datetime.now(timezone.utc).replace(tzinfo=None)])
+
+    def events(self, flt: EventFilter) -> Iterator[dict[str, Any]]:
+        """Event records (the JSONL contract) matching the filter, oldest first."""
+        where, args = [], []
+        if flt.actor:
+            where.append("id IN (SELECT event_id FROM event_actors WHERE name ILIKE ? OR text ILIKE ? "
+                         "OR actor_id ILIKE ?)")
+            args += [f"%{flt.actor}%", f"%{flt.actor}%", flt.actor]
+        if flt.event_type:
+            where.append("event_type = ?")
+            args.append(flt.event_type.upper())
+        if flt.since:
+            where.append("COALESCE(date_end, date) >= ?")
+            args.append(flt.since)
+        if flt.until:
+            where.append("date <= ?")
+            args.append(flt.until)
+        if flt.country:
+            cc = flt.country.upper()
+            where.append("(country_code = ? OR id IN (SELECT event_id FROM event_actors WHERE country = ?))")
+            args += [cc, cc]
+        sql = "SELECT record FROM events" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY date NULLS LAST, document_id, span_start, id"
+        if flt.limit:
+            sql += f" LIMIT {int(flt.limit)}"
+        for (rec,) in self.con.execute(sql, args).fetchall():
+            yield json.loads(rec)
+
+    def summary(self, top: int = 8) -> dict[str, Any]:
+        """Counts for the end-of-run report: documents, events by type, top actors and places, errors."""
+        one = lambda sql: self.con.execute(sql).fetchone()[0]  # noqa: E731
+        rows = lambda sql: self.con.execute(sql).fetchall()  # noqa: E731
+        return {
+            "documents": one("SELECT count(*) FROM documents"),
+            "events": one("SELECT count(*) FROM events"),
+            "errors": one("SELECT count(*) FROM read_errors"),
+            "by_type": rows("SELECT event_type, count(*) n FROM events GROUP BY 1 ORDER BY n DESC, 1"),
+            "top_actors": rows("SELECT name, count(DISTINCT event_id) n FROM event_actors WHERE actor_id IS NOT NULL "
+                               f"GROUP BY 1 ORDER BY n DESC, 1 LIMIT {top}"),
+            "top_places": rows("SELECT place, count(*) n FROM events WHERE place IS NOT NULL "
+                               f"GROUP BY 1 ORDER BY n DESC, 1 LIMIT {top}"),
+        }
+
+
+CSV_FIELDS = ["id", "date", "date_end", "event_type", "mode", "quad_class", "cameo", "acled_event_type",
+              "acled_sub_event_type", "actor", "actor_country", "recipient", "recipient_country", "place",
+              "lat", "lon", "country_code", "modality", "attribution", "outlet", "document_id", "text"]
+
+
+def event_csv_row(rec: dict[str, Any]) -> dict[str, Any]:
+    """Flatten one event record into CSV columns (parties joined with "; ")."""
+    loc = rec.get("location") or {}
+    join = lambda refs, k: "; ".join(str(r.get(k) or "") for r in refs)  # noqa: E731
+    attr = rec.get("attribution") or {}
+    return {"id": rec["id"], "date": rec["date"], "date_end": rec["date_end"], "event_type": rec["event_type"],
+            "mode": rec["mode"], "quad_class": rec["quad_class"], "cameo": rec["cameo"],
+            "acled_event_type": rec["acled_event_type"], "acled_sub_event_type": rec["acled_sub_event_type"],
+            "actor": join(rec["actor"], "name"), "actor_country": join(rec["actor"], "country"),
+            "recipient": join(rec["recipient"], "name"), "recipient_country": join(rec["recipient"], "country"),
+            "place": loc.get("name"), "lat": loc.get("lat"), "lon": loc.get("lon"),
+            "country_code": loc.get("country_code"), "modality": rec["modality"], "attribution": attr.get("text"),
+            "outlet": rec["document"].get("outlet"), "document_id": rec["document"]["id"], "text": rec["text"]}
+
+
+def events_to_csv(records: list[dict[str, Any]]) -> str:
+    """Event records as CSV text with a header line."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS)
+    w.writeheader()
+    for rec in records:
+        w.writerow(event_csv_row(rec))
+    return buf.getvalue()
+
+
+def count_types(records: list[dict[str, Any]]) -> Counter:
+    """How many records of each event type."""
+    return Counter(r["event_type"] for r in records)
