@@ -317,7 +317,7 @@ class EventExtractor:
         sent = tok.sent
         chain = [tok]
         t = tok
-        while t.head is not t and t.head.i >= sent.start:
+        while t.head.i != t.i and t.head.i >= sent.start:
             t = t.head
             chain.append(t)
         modality, evidence = "asserted", None
@@ -376,7 +376,7 @@ class EventExtractor:
                             return self._source(g, m), g, t
         # A verb of saying can also hang off the trigger's clause: "X attacked Y, the ministry said."
         root = sent.root
-        if root is not tok and root in chain and self.lex.is_cue(root.lemma_.lower(), "report"):
+        if root.i != tok.i and any(c.i == root.i for c in chain) and self.lex.is_cue(root.lemma_.lower(), "report"):
             subj = _subject(root)
             if subj is not None:
                 return self._source(subj, m), subj, root
@@ -434,8 +434,8 @@ class EventExtractor:
             if not (sent.start_char <= start < sent.end_char):
                 continue
             ti = tok.doc.char_span(start, end, alignment_mode="expand")
-            attached = ti is not None and (ti.root.idx in subtree or ti.root.head == tok
-                                           or ti.root.head.head == tok)
+            attached = ti is not None and (ti.root.idx in subtree or ti.root.head.i == tok.i
+                                           or ti.root.head.head.i == tok.i)
             score = (0 if attached else 1000) + abs(start - tok.idx)
             if best is None or score < best[0]:
                 best = (score, span)
@@ -461,7 +461,7 @@ class EventExtractor:
                 h = tok.head
                 hops = 0
                 absorbed = False
-                while h is not h.head and hops < 3 and h.sent == tok.sent:
+                while h.head.i != h.i and hops < 3 and h.sent.start == tok.sent.start:
                     if h.i in verbs and verbs[h.i].quad_class == trig.quad_class:
                         absorbed = True
                         break
@@ -589,11 +589,11 @@ def _subject(tok: Token) -> Token | None:
                 if c.lower_ in ("who", "which", "that") and t.dep_ == "relcl":
                     return t.head
                 return c
-        if t.dep_ in ("xcomp", "conj", "advcl") and t.head is not t:
+        if t.dep_ in ("xcomp", "conj", "advcl") and t.head.i != t.i:
             t = t.head
             seen += 1
             continue
-        if t.dep_ in ("relcl", "acl") and t.head is not t:
+        if t.dep_ in ("relcl", "acl") and t.head.i != t.i:
             return t.head if t.dep_ == "relcl" else None
         return None
     return None
