@@ -11,6 +11,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -123,14 +124,14 @@ class EventExtractor:
     def _place(self, doc: Doc, m: Mentions, start: int, end: int) -> Place | None:
         if (start, end) in m.place_cache:
             return m.place_cache[(start, end)]
-        from eventwire.geo import PlaceContext
+        from eventwire.geo import PlaceContext, resolve_place
 
         span = _strip_det(doc[start:end])
         sent = doc[start].sent
         before = doc[max(sent.start, start - 8):start].text
         after = doc[end:min(sent.end, end + 8)].text
-        ctx = PlaceContext(before=before, after=after, doc_countries=m.countries)
-        place = self.gazetteer.resolve_place(span.text, ctx) if span.text else None
+        ctx = PlaceContext(before=before, after=after, countries=m.countries)
+        place = resolve_place(span.text, ctx, self.gazetteer) if span.text else None
         if place is not None:
             place.text = doc[start:end].text
             place.start, place.end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
@@ -553,10 +554,15 @@ class EventExtractor:
 
 
 # -------------------------------------------------------------------- helpers
-def _iso2(iso3: str) -> str:
-    from eventwire.geo import iso3_to_iso2
+@lru_cache(maxsize=1)
+def _iso3_to_iso2() -> dict[str, str]:
+    from eventwire.geo import countries
 
-    return iso3_to_iso2(iso3) or iso3
+    return {c.iso3: c.iso2 for c in countries().values()}
+
+
+def _iso2(iso3: str) -> str:
+    return _iso3_to_iso2().get(iso3, iso3)
 
 
 def _strip_det(span: Span) -> Span:

@@ -1,0 +1,35 @@
+"""Places: the gazetteer, surface forms for the mention finder, and the resolution of one mention to a Place.
+
+    from eventwire.geo import Gazetteer, PlaceContext, resolve_place
+    resolve_place("Tripoli", PlaceContext(before="the northern Lebanese city of"))  # → Tripoli, LB
+"""
+from eventwire.geo.gazetteer import (
+    DIRECTIONS,
+    CountryInfo,
+    Gazetteer,
+    GazetteerEntry,
+    PlaceContext,
+    PlaceCue,
+    ToponymScore,
+    cache_dir,
+    countries,
+    country_from_adjective,
+    country_iso2,
+    country_iso3,
+    cue_phrases,
+    evaluate_toponyms,
+    haversine_km,
+    mention_context,
+    normalize_name,
+    place_cues,
+    resolve_mentions,
+    resolve_place,
+    stop_phrases,
+)
+
+__all__ = [
+    "DIRECTIONS", "CountryInfo", "Gazetteer", "GazetteerEntry", "PlaceContext", "PlaceCue", "ToponymScore",
+    "cache_dir", "countries", "country_from_adjective", "country_iso2", "country_iso3", "cue_phrases",
+    "evaluate_toponyms", "haversine_km", "mention_context", "normalize_name", "place_cues", "resolve_mentions",
+    "resolve_place", "stop_phrases",
+]

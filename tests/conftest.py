@@ -1,0 +1,28 @@
+"""Shared fixtures: one real pipeline per test session (spaCy model, registry and gazetteer loaded once)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    from eventwire.pipeline import Pipeline
+
+    return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def extract(pipeline):
+    """Events of one text, as contract dicts."""
+
+    def run(text: str, published: str | None = "2015-05-12") -> list[dict]:
+        (events,) = list(pipeline.extract_texts([(text, published)]))
+        return [e.to_dict() for e in events]
+
+    return run

@@ -1,0 +1,91 @@
+"""The `eventwire` command end to end: real processes, real DuckDB files in temporary folders."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from conftest import EXAMPLES
+
+
+def ew(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "eventwire.cli", *args], capture_output=True, text=True,
+                          input=stdin, timeout=600)
+
+
+@pytest.mark.parametrize("command", ["clean", "extract", "run", "events", "eval"])
+def test_every_command_has_help(command):
+    p = ew(command, "--help")
+    assert p.returncode == 0 and "Usage:" in p.stdout
+
+
+def test_clean_json_record():
+    p = ew("clean", "--json", str(EXAMPLES / "2015-05-12_nusra_attacks_is.txt"))
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    for field in ("id", "path", "url", "title", "outlet", "published", "published_evidence", "text",
+                  "removed_lines"):
+        assert field in doc
+    assert doc["published"] == "2015-05-12"
+    assert "Share on Facebook" not in doc["text"] and "Nusra Front attacked" in doc["text"]
+
+
+def test_extract_jsonl_follows_the_contract():
+    p = ew("extract", str(EXAMPLES / "2015-05-12_nusra_attacks_is.txt"), "--format", "jsonl")
+    assert p.returncode == 0, p.stderr
+    events = [json.loads(line) for line in p.stdout.splitlines()]
+    assert events
+    doc_text = json.loads(ew("clean", "--json", str(EXAMPLES / "2015-05-12_nusra_attacks_is.txt")).stdout)["text"]
+    for ev in events:
+        start, end = ev["span"]
+        assert doc_text[start:end].strip() == ev["text"]  # every event points at its sentence
+        assert ev["quad_class"] in (1, 2, 3, 4)
+        assert ev["document"]["outlet"]
+
+
+def test_extract_reads_stdin():
+    p = ew("extract", "-", stdin="Hezbollah fighters attacked Nusra Front positions near Arsal on Tuesday.\n")
+    assert p.returncode == 0, p.stderr
+    assert any(json.loads(line)["event_type"] == "ASSAULT" for line in p.stdout.splitlines())
+
+
+def test_run_is_idempotent_and_records_bad_input(tmp_path):
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes(b"\x00\x01\x02binary\x00garbage" * 10)
+    db = tmp_path / "ew.duckdb"
+    first = ew("run", str(EXAMPLES), str(bad), "--db", str(db))
+    assert first.returncode == 0, first.stderr
+    assert "broken.txt" in first.stderr  # the bad file is named, and the batch went on
+    assert "events by type" in first.stdout and str(db) in first.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    n_docs, n_events = con.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events)").fetchone()
+    n_err = con.execute("SELECT count(*) FROM read_errors WHERE source LIKE '%broken.txt'").fetchone()[0]
+    con.close()
+    assert n_docs >= 20 and n_events > 50 and n_err == 1
+    second = ew("run", str(EXAMPLES), "--db", str(db))
+    assert second.returncode == 0, second.stderr
+    assert "0 new documents, 0 new events" in second.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == n_docs
+    con.close()
+
+    table = ew("events", "--db", str(db), "--type", "ASSAULT", "--country", "LB", "--format", "jsonl")
+    assert table.returncode == 0, table.stderr
+    rows = [json.loads(line) for line in table.stdout.splitlines()]
+    assert rows and all(r["event_type"] == "ASSAULT" for r in rows)
+    assert all((r["location"] or {}).get("country_code") == "LB"
+               or "LB" in {a["country"] for a in r["actor"] + r["recipient"]} for r in rows)
+    csv_out = ew("events", "--db", str(db), "--actor", "Nusra", "--since", "2015-01-01", "--until", "2015-12-31",
+                 "--format", "csv")
+    assert csv_out.returncode == 0 and csv_out.stdout.startswith("id,date,")
+    assert len(csv_out.stdout.splitlines()) > 2
+
+
+def test_failures_exit_nonzero_with_one_line():
+    p = ew("events", "--db", "/nonexistent/nowhere.duckdb")
+    assert p.returncode != 0 and "nowhere.duckdb" in p.stderr
+    p = ew("extract", "/nonexistent/article.txt")
+    assert p.returncode != 0 and "article.txt" in p.stderr

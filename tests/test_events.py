@@ -1,0 +1,106 @@
+"""The events stage on real sentences, with the real spaCy model, registry and gazetteer."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+CONTRACT = {"id", "event_type", "mode", "contexts", "quad_class", "cameo", "acled_event_type",
+            "acled_sub_event_type", "actor", "recipient", "location", "date", "date_end", "date_precision",
+            "date_text", "modality", "attribution", "text", "span", "document", "confidence"}
+
+
+def one(events: list[dict], event_type: str) -> dict:
+    found = [e for e in events if e["event_type"] == event_type]
+    assert found, f"no {event_type} event in {json.dumps(events)[:600]}"
+    return found[0]
+
+
+def names(refs: list[dict]) -> set[str]:
+    return {r["name"] for r in refs}
+
+
+def countries(refs: list[dict]) -> set[str | None]:
+    return {r["country"] for r in refs}
+
+
+def test_light_verb_assault_with_region_and_weekday(extract):
+    text = "The Nusra Front launched an assault on rival Islamic State positions in the Qalamoun mountains on Tuesday."
+    ev = one(extract(text, "2015-05-14"), "ASSAULT")
+    assert CONTRACT <= set(ev), CONTRACT - set(ev)
+    assert ev["quad_class"] == 4 and ev["cameo"].startswith("19")
+    assert any("Nusra" in n for n in names(ev["actor"]))
+    assert any("Islamic State" in n for n in names(ev["recipient"]))
+    assert ev["location"]["country_code"] == "SY"
+    assert ev["date"] == "2015-05-12" and ev["date_precision"] == "day"
+    assert ev["text"] == text and ev["modality"] == "asserted"
+    assert ev["acled_event_type"] == "Battles"
+
+
+def test_passive_voice_swaps_roles(extract):
+    ev = one(extract("Three Lebanese soldiers were killed by Islamic State militants near Arsal on Monday."),
+             "ASSAULT")
+    assert any("Islamic State" in n for n in names(ev["actor"]))
+    assert "LBN" in countries(ev["recipient"])
+    assert ev["location"]["country_code"] == "LB"
+
+
+def test_coordinated_actors(extract):
+    ev = one(extract("Hezbollah and Syrian troops attacked Nusra Front positions near Flita."), "ASSAULT")
+    assert "SYR" in countries(ev["actor"]) and any("Hezbollah" in n for n in names(ev["actor"]))
+    assert any("Nusra" in n for n in names(ev["recipient"]))
+
+
+def test_two_sided_clashes_put_every_party_in_actor(extract):
+    ev = one(extract("Clashes between Hezbollah and the Nusra Front erupted near Arsal on Sunday."), "ASSAULT")
+    assert len(ev["actor"]) == 2 and not ev["recipient"]
+
+
+def test_refusal_is_negated(extract):
+    ev = one(extract("The Nusra Front refused to join the attack on the Islamic State."), "ASSAULT")
+    assert ev["modality"] == "negated" and "refused" in ev["modality_evidence"]
+
+
+def test_plan_is_planned(extract):
+    ev = one(extract("Turkey plans to attack the Syrian Democratic Forces east of the Euphrates."), "ASSAULT")
+    assert ev["modality"] == "planned"
+
+
+def test_claimed_responsibility(extract):
+    ev = one(extract("The Taliban have claimed responsibility for the attack."), "ASSAULT")
+    assert ev["modality"] == "claimed" and any("Taliban" in n for n in names(ev["actor"]))
+
+
+def test_attribution_to_a_monitor_is_reported(extract):
+    ev = one(extract("Russian jets bombed rebel-held villages in Hama province, according to the Syrian "
+                     "Observatory for Human Rights."), "ASSAULT")
+    assert ev["modality"] == "reported"
+    assert "Observatory" in ev["attribution"]["text"]
+    assert "RUS" in countries(ev["actor"])
+
+
+def test_old_event_is_historical(extract):
+    ev = one(extract("Islamic State fighters attacked Nusra positions in April 2013.", "2015-05-12"), "ASSAULT")
+    assert ev["modality"] == "historical" and ev["date"] == "2013-04-01"
+
+
+def test_capture_recipient_is_never_the_place(extract):
+    ev = one(extract("Jaish al-Fatah captured the city of Idlib on Saturday."), "COERCE")
+    assert all("Idlib" not in r["name"] for r in ev["recipient"])
+    assert ev["location"]["country_code"] == "SY"
+
+
+def test_country_cue_resolves_tripoli_in_lebanon(extract):
+    ev = one(extract("Gunmen attacked an army checkpoint in the northern Lebanese city of Tripoli on Friday."),
+             "ASSAULT")
+    assert ev["location"]["country_code"] == "LB"
+
+
+def test_request_and_meeting(extract):
+    assert one(extract("The Nusra Front asked the Islamic State for help against Hezbollah."), "REQUEST")
+    ev = one(extract("Syrian government officials met with Russian diplomats in Moscow on Monday."), "CONSULT")
+    assert {"SYR", "RUS"} <= countries(ev["actor"] + ev["recipient"])
+
+
+def test_no_event_in_plain_background(extract):
+    assert extract("The town lies in a valley surrounded by orchards and stone quarries.") == []
