@@ -45,7 +45,8 @@ _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|overnight|midday|noon)
 _R = {name: re.compile(pattern) for name, pattern in {
     "iso": r"(?P<y>" + _YEAR + r")-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)",
     "iso_month": r"(?P<y>" + _YEAR + r")-(?P<m>[01]\d)",
-    "mdy": r"(?:" + _WEEKDAY + r",?\s+)?(?P<mon>" + _MONTH + r")\s+(?P<d>" + _DAYNUM + r")(?:,?\s+(?P<y>" + _YEAR + r"))?",
+    "mdy": r"(?:" + _WEEKDAY + r",?\s+)?(?P<mon>" + _MONTH + r")\s+(?P<d>" + _DAYNUM + r")(?:,?\s+(?P<y>" + _YEAR +
+           r"))?",
     "dmy": r"(?:" + _WEEKDAY + r",?\s+)?(?:the\s+)?(?P<d>" + _DAYNUM + r")(?:\s+of)?\s+(?P<mon>" + _MONTH +
            r")(?:,?\s+(?P<y>" + _YEAR + r"))?",
     "month_year": r"(?P<part>early|mid|late)?-?\s*(?P<mon>" + _MONTH + r"),?\s+(?:of\s+)?(?P<y>" + _YEAR + r")",
@@ -228,7 +229,8 @@ def _absolute(text: str, year: int | None, day: date | None, original: str) -> T
 def _fallback_absolute(text: str, original: str) -> TimeSpan | None:
     """Other spellings of a full date ("5th of May, 2015", "May the 12th 2015"): only when day, month and year
     are all written, so dateutil never fills a part in."""
-    if not (re.search(_YEAR, text) and re.search(r"\b" + _MONTH + r"\b", text) and re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", text)):
+    if not (re.search(_YEAR, text) and re.search(r"\b" + _MONTH + r"\b", text)
+            and re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", text)):
         return None
     from dateutil import parser
     try:
@@ -332,11 +334,13 @@ _COUNT_TEXT = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|elev
 
 _FINDER = re.compile("|".join(f"(?:{p})" for p in [
     # full dates first (longest)
-    r"\b(?:(?i:on)\s+)?(?:" + _CAP_WEEKDAY + r",?\s+)?" + _CAP_MONTH_DOT + r"\s+" + _DAYNUM + r"(?:,?\s+" + _YEAR + r")?\b",
+    r"\b(?:(?i:on)\s+)?(?:" + _CAP_WEEKDAY + r",?\s+)?" + _CAP_MONTH_DOT + r"\s+" + _DAYNUM + r"(?:,?\s+" + _YEAR +
+    r")?\b",
     r"\b(?:(?i:on)\s+)?(?:" + _CAP_WEEKDAY + r",?\s+)?(?:the\s+)?" + _DAYNUM + r"(?:\s+of)?\s+" + _CAP_MONTH_DOT +
     r"(?:,?\s+" + _YEAR + r")?\b",
     r"\b" + _YEAR + r"-[01]\d-[0-3]\d\b",
-    r"\b(?:(?i:in|since|during)\s+)?(?:(?i:early|mid|late)-?\s*)?" + _CAP_MONTH_DOT + r",?\s+(?:of\s+)?" + _YEAR + r"\b",
+    r"\b(?:(?i:in|since|during)\s+)?(?:(?i:early|mid|late)-?\s*)?" + _CAP_MONTH_DOT + r",?\s+(?:of\s+)?" + _YEAR +
+    r"\b",
     # weekdays, with what may come before and after
     r"\b(?:(?i:on|last|this past|next|early|late|earlier on|earlier|this)\s+)?" + _CAP_WEEKDAY +
     r"(?:\s+(?:morning|afternoon|evening|night))?(?:['’]s)?",

@@ -32,6 +32,8 @@ PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district",
                "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "mountains", "valley",
                "camp", "base", "airport", "port", "border", "capital", "hills", "countryside"}
 PRONOUNS = {"he", "she", "they", "it", "we", "who", "which", "that", "i", "you", "this", "those", "these"}
+FACILITIES = {"base", "checkpoint", "post", "outpost", "barracks", "convoy", "compound", "headquarters",
+              "position", "centre", "center", "academy", "station", "patrol", "vehicle"}
 UNNAMED_SOURCES = {"source", "sources", "official", "officials", "witness", "witnesses", "activist",
                    "activists", "report", "reports", "media", "observers", "residents", "resident"}
 
@@ -41,6 +43,7 @@ class Mentions:
     """What the entity layer and NER found in one doc, indexed by token, with resolutions cached."""
 
     actor_at: dict[int, tuple[int, int, ActorRef]] = field(default_factory=dict)
+    named_at: dict[int, tuple[int, int]] = field(default_factory=dict)  # PERSON/ORG names the registry lacks
     place_spans: list[tuple[int, int]] = field(default_factory=list)
     place_cache: dict[tuple[int, int], Place | None] = field(default_factory=dict)
     times: list[tuple[int, int, TimeSpan]] = field(default_factory=list)  # char spans
@@ -90,6 +93,9 @@ class EventExtractor:
                 if ref is not None:
                     for i in range(ent.start, ent.end):
                         m.actor_at[i] = (ent.start, ent.end, ref)
+                elif ent.label_ in ("PERSON", "ORG"):
+                    for i in range(ent.start, ent.end):
+                        m.named_at[i] = (ent.start, ent.end)
             if ent.label_ in PLACE_ENTS:
                 m.place_spans.append((ent.start, ent.end))
         # "the town of X", "X village": a capitalised name after a place noun is a place even if unknown.
@@ -187,6 +193,8 @@ class EventExtractor:
     def _actor_of_np(self, head: Token, m: Mentions) -> ActorRef | None:
         if head.i in m.actor_at:
             return _copy(m.actor_at[head.i][2], head.doc, m.actor_at[head.i])
+        if head.lower_ in ("he", "she", "it", "they", "him", "her", "them"):
+            return self._antecedent(head, m)
         inner = [head]
         stack = [c for c in head.children if c.dep_ in NP_INNER or (c.dep_ == "prep" and c.lower_ == "of")]
         while stack:
@@ -201,11 +209,42 @@ class EventExtractor:
                 ref = self._actor_of_np(c, m)
                 if ref is not None:
                     return ref
+        for t in sorted(inner, key=lambda t: t.i):
+            if t.i in m.named_at:
+                s, e = m.named_at[t.i]
+                name = _strip_det(head.doc[s:e]).text
+                return ActorRef(name=name, text=name, type="unresolved")
         lemma = head.lemma_.lower()
+        if lemma not in self.generic and lemma in FACILITIES:
+            # "a military base", "a police checkpoint": the facility's holder is the party
+            lemma = next((t.lemma_.lower() for t in inner if t.lemma_.lower() in self.generic), lemma)
         if lemma in self.generic:
             name, sector = self.generic[lemma]
             left = head.doc[head.left_edge.i:head.i + 1]
             return ActorRef(name=name, text=_strip_det(left).text, sector=sector, type="generic")
+        return None
+
+    def _antecedent(self, pron: Token, m: Mentions) -> ActorRef | None:
+        """The party a pronoun stands for: the sayer of the clause it sits in ("the SDF announced it had…"),
+        else the nearest earlier subject in this or the previous sentence that fits (a person for he/she)."""
+        person = pron.lower_ in ("he", "she", "him", "her")
+        head = pron.head
+        while head.dep_ in ("ccomp", "conj", "xcomp") and head.head.i != head.i:
+            head = head.head
+            if self.lex.is_cue(head.lemma_.lower(), "report"):
+                subj, passive = _subject(head)
+                if subj is not None and not passive and subj.i in m.actor_at:
+                    ref = m.actor_at[subj.i][2]
+                    if (ref.type == "person") == person:
+                        return _copy(ref, pron.doc, m.actor_at[subj.i])
+        doc = pron.doc
+        sent_start = pron.sent.start
+        prev_start = doc[sent_start - 1].sent.start if sent_start > 0 else sent_start
+        for i in range(pron.i - 1, prev_start - 1, -1):
+            if i in m.actor_at and doc[i].dep_ in SUBJECTS | PASSIVE_SUBJECTS | {"compound"}:
+                ref = m.actor_at[i][2]
+                if (ref.type == "person") == person:
+                    return _copy(ref, doc, m.actor_at[i])
         return None
 
     def _is_place(self, tok: Token, m: Mentions) -> bool:
@@ -218,8 +257,8 @@ class EventExtractor:
         place_obj: Token | None = None
         doc = tok.doc
         if trig.pos == "VERB":
-            subj = _subject(tok)
-            if subj is not None and subj.dep_ in PASSIVE_SUBJECTS:
+            subj, passive = _subject(tok)
+            if subj is not None and passive:
                 recipient += self._actors(subj, m, date_iso)
                 subj = None
             if subj is not None:
@@ -300,8 +339,8 @@ class EventExtractor:
                 if gov.lemma_ in ("accuse", "blame"):  # "accused X of the attack": X is the actor
                     actor += [r for c in gov.children if c.dep_ in OBJECTS for r in self._actors(c, m, date_iso)]
                 else:
-                    subj = _subject(gov)
-                    if subj is not None and subj.dep_ not in PASSIVE_SUBJECTS:
+                    subj, passive = _subject(gov)
+                    if subj is not None and not passive:
                         actor += self._actors(subj, m, date_iso)
                     for c in gov.children:
                         if c.dep_ == "agent":
@@ -368,8 +407,8 @@ class EventExtractor:
             lemma = t.lemma_.lower()
             if (self.lex.is_cue(lemma, "report") or self.lex.is_cue(lemma, "allege")) and chain[i - 1].dep_ in (
                     "ccomp", "xcomp", "dobj", "advcl", "parataxis", "prep", "pcomp"):
-                subj = _subject(t)
-                if subj is not None and subj.dep_ not in PASSIVE_SUBJECTS:
+                subj, passive = _subject(t)
+                if subj is not None and not passive:
                     return self._source(subj, m), subj, t
                 for c in t.children:
                     if c.dep_ == "agent":
@@ -378,7 +417,7 @@ class EventExtractor:
         # A verb of saying can also hang off the trigger's clause: "X attacked Y, the ministry said."
         root = sent.root
         if root.i != tok.i and any(c.i == root.i for c in chain) and self.lex.is_cue(root.lemma_.lower(), "report"):
-            subj = _subject(root)
+            subj, _passive = _subject(root)
             if subj is not None:
                 return self._source(subj, m), subj, root
         for t in sent:
@@ -395,31 +434,37 @@ class EventExtractor:
         return {"text": span.text, "actor": name}
 
     # ---------------------------------------------------------------- place and time
-    def _location(self, tok: Token, place_obj: Token | None, m: Mentions, arg_heads: list[Token]) -> Place | None:
+    def _location(self, tok: Token, place_obj: Token | None, m: Mentions, arg_heads: list[Token],
+                  actor_heads: list[Token] = ()) -> Place | None:
+        """Where the event happened: the seized place, a locative phrase on the trigger or its arguments, else
+        the nearest place of the sentence that is not a party, an origin ("Yemen-based") or a source's seat."""
         doc = tok.doc
         sent = tok.sent
-        cand: list[tuple[int, int, int]] = []  # (rank, start, end)
         in_sent = [(s, e) for s, e in m.place_spans if sent.start <= s < sent.end]
         if not in_sent:
             return None
-        near = set()
-        for h in [tok, *arg_heads]:
-            for t in h.subtree:
-                near.add(t.i)
+        near = {t.i for h in [tok, *arg_heads] for t in h.subtree}
+        origin = {t.i for h in actor_heads for t in h.subtree}
+        cand: list[tuple[int, int, int]] = []
         for s, e in in_sent:
             head = doc[s:e].root
+            locative = head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS
+            if s in m.actor_at and not locative:
+                continue  # "Turkey attacked", "US Secretary of State": a party, not a place
+            if head.i in origin and not locative:
+                continue  # "the Yemen-based Houthi movement": where the actor is from
             if place_obj is not None and s <= place_obj.i < e:
                 rank = 0
-            elif head.i in near and head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
+            elif head.i in near and locative:
                 rank = 1
-            elif head.i in near and head.dep_ != "pobj" or (head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS):
+            elif locative and head.i not in origin:
                 rank = 2
-            else:
+            elif head.i in near:
                 rank = 3
-            if head.dep_ == "pobj" and head.head.lower_ == "from":
-                rank += 3  # where an actor comes from is not where the event happened
-            if s in m.actor_at and head.dep_ in SUBJECTS | OBJECTS:
-                continue  # "Turkey attacked": a country as a party, not as a place
+            else:
+                rank = 4
+            if head.dep_ == "pobj" and head.head.lower_ in ("from", "of"):
+                rank += 3  # where someone comes from is not where the event happened
             cand.append((rank * 1000 + abs(tok.i - s), s, e))
         for _rank, s, e in sorted(cand):
             place = self._place(doc, m, s, e)
@@ -446,12 +491,10 @@ class EventExtractor:
     def extract(self, doc: Doc, document: Document) -> list[Event]:
         """All events of one parsed article."""
         m = self.mentions(doc, document.published)
-        events: list[Event] = []
-        claimed_verbs: set[int] = set()
         found: list[tuple[Token, Trigger]] = []
         for tok in doc:
             trig = self._trigger(tok)
-            if trig is not None:
+            if trig is not None and not (trig.pos == "VERB" and tok.dep_ == "amod"):  # "a captured Humvee"
                 found.append((tok, trig))
         # Fold a noun trigger into a verb trigger of the same quad that governs it ("launched an attack" is
         # one event with the light verb's subject; "the strike killed 12" is one event).
@@ -459,44 +502,90 @@ class EventExtractor:
         kept: list[tuple[Token, Trigger]] = []
         for tok, trig in found:
             if trig.pos == "NOUN":
-                h = tok.head
-                hops = 0
-                absorbed = False
+                h, hops, absorbed = tok.head, 0, False
                 while h.head.i != h.i and hops < 3 and h.sent.start == tok.sent.start:
                     if h.i in verbs and verbs[h.i].quad_class == trig.quad_class:
                         absorbed = True
                         break
                     h, hops = h.head, hops + 1
-                if absorbed:
-                    continue
-                if "standalone" not in trig.flags and not self._governed_by_light_verb(tok):
+                if h.i in verbs and verbs[h.i].quad_class == trig.quad_class:
+                    absorbed = True
+                if absorbed or ("standalone" not in trig.flags and not self._governed_by_light_verb(tok)):
                     continue
             kept.append((tok, trig))
+        events: list[Event] = []
+        seen_types: set[str] = set()
         for tok, trig in kept:
-            actor, recipient, place_obj = self._arguments(tok, trig, m, document.published)
-            event_type, mode, cameo = trig.event_type, trig.mode, trig.cameo
-            if "seize" in trig.flags and place_obj is None and recipient and all(
-                    r.sector in ("CVL", "MIL", "COP", "GOV") or r.type == "generic" for r in recipient):
-                event_type, mode, cameo = "ASSAULT", "abduct", "181"  # "captured soldiers": people, not land
-            if trig.pos == "VERB":
-                for c in tok.children:  # the folded noun's mode: "carried out air strikes"
-                    sub = self._trigger(c) if c.dep_ in OBJECTS | SUBJECTS else None
-                    if sub is not None and sub.event_type == event_type and sub.mode and not mode:
-                        mode, cameo = sub.mode, sub.cameo
-            if event_type in ("AGREE", "CONSULT", "COOPERATE") and not actor and not recipient:
-                continue  # "the agreement" with no party named says nothing codable
-            arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
-            location = self._location(tok, place_obj, m, arg_heads)
-            when = self._time(tok, m)
-            modality, evidence, attribution = self._modality(tok, trig, actor, m)
-            if modality in ("asserted", "reported", "claimed", "alleged") and when and document.published:
-                if _days_before(when.date_end, document.published) > 365:
-                    modality, evidence = "historical", when.text
-            sent = tok.sent
-            events.append(self._event(document, doc, tok, sent, event_type, mode, cameo, actor, recipient,
-                                      location, when, modality, evidence, attribution))
-            claimed_verbs.add(tok.i)
-        return events
+            ev = self._code(tok, trig, m, document, doc, seen_types)
+            if ev is not None:
+                events.append(ev)
+                seen_types.add(ev.event_type)
+        return _merge_same_sentence(events)
+
+    def _code(self, tok: Token, trig: Trigger, m: Mentions, document: Document, doc: Doc,
+              seen_types: set[str]) -> Event | None:
+        """One trigger → one coded event, or None when the words do not make a codable event."""
+        actor, recipient, place_obj = self._arguments(tok, trig, m, document.published)
+        event_type, mode, cameo = trig.event_type, trig.mode, trig.cameo
+        if "needs_object" in trig.flags and not recipient and place_obj is None:
+            return None  # "released a statement", "supported independence": no party acted upon
+        if trig.pos == "NOUN" and not actor and not recipient and seen_types.__contains__(event_type) and any(
+                c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
+                or c.dep_ == "poss" and c.ent_type_ == "DATE" for c in tok.children):
+            return None  # "the attack", "Monday's attack": a later mention of an event already coded
+        if "seize" in trig.flags and place_obj is None and recipient and all(
+                r.sector in ("CVL", "MIL", "COP", "GOV", "MED") or r.type in ("generic", "person")
+                for r in recipient):
+            event_type, mode, cameo = "ASSAULT", "abduct", "181"  # "captured soldiers": people, not land
+        if trig.pos == "VERB":
+            for c in tok.children:  # the folded noun's mode: "carried out air strikes"
+                sub = self._trigger(c) if c.dep_ in OBJECTS | SUBJECTS | {"agent"} else None
+                if c.dep_ == "agent":
+                    sub = next((self._trigger(g) for g in c.children if g.dep_ == "pobj"), None)
+                if sub is not None and sub.event_type == event_type and sub.mode and not mode:
+                    mode, cameo = sub.mode, sub.cameo
+        if event_type in ("AGREE", "CONSULT", "COOPERATE") and not actor and not recipient:
+            return None  # "the agreement" with no party named says nothing codable
+        arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
+        subj, passive = _subject(tok) if trig.pos == "VERB" else (None, False)
+        location = self._location(tok, place_obj, m, arg_heads, [subj] if subj is not None and not passive else [])
+        if event_type == "PROTEST" and not actor:
+            actor = [ActorRef(name="protesters", text=tok.text, sector="CVL", type="generic")]
+            for c in tok.children:  # "anti-government protests": the government is the recipient
+                if c.dep_ == "amod" and c.lower_.startswith("anti-"):
+                    target = self.registry.resolve(c.lower_[5:], document.published)
+                    recipient = recipient or ([target] if target else [])
+                    if not recipient and c.lower_[5:] == "government":
+                        recipient = [ActorRef(name="government", text=c.text, sector="GOV", type="generic")]
+        if location is not None and location.country_code:
+            actor = [self._localise(r, location.country_code, document.published) for r in actor]
+            recipient = [self._localise(r, location.country_code, document.published) for r in recipient]
+        when = self._time(tok, m)
+        modality, evidence, attribution = self._modality(tok, trig, actor, m)
+        if subj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
+            modality, evidence = "negated", "no " + subj.text  # "No coalition troops were injured"
+        if modality in ("asserted", "reported", "claimed", "alleged") and when and document.published:
+            if _days_before(when.date_end, document.published) > 365:
+                modality, evidence = "historical", when.text
+        return self._event(document, doc, tok, tok.sent, event_type, mode, cameo, actor, recipient,
+                           location, when, modality, evidence, attribution)
+
+    def _localise(self, ref: ActorRef, iso2: str, published: str | None) -> ActorRef:
+        """A generic state force or government with no country ("a military base", "police") takes the
+        country of the place where the event happened, as ACLED codes "Military Forces of Afghanistan"."""
+        if ref.country or ref.type != "generic" or ref.sector not in ("MIL", "COP", "GOV"):
+            return ref
+        from eventwire.geo import countries
+
+        info = countries().get(iso2)
+        if info is None:
+            return ref
+        noun = {"MIL": "military", "COP": "police", "GOV": "government"}[ref.sector]
+        found = self.registry.resolve(f"{info.name} {noun}", published)
+        if found is None:
+            return ref
+        return ActorRef(name=found.name, text=ref.text, id=found.id, country=found.country, sector=found.sector,
+                        type=found.type)
 
     def places(self, doc: Doc, published: str | None = None) -> list[Place]:
         """Every resolved place mention of a parsed doc, in text order."""
@@ -585,24 +674,44 @@ def _conjuncts(tok: Token) -> list[Token]:
     return [c for c in tok.conjuncts if c.i > tok.i]
 
 
-def _subject(tok: Token) -> Token | None:
-    """The subject of a verb, inherited through xcomp, conj and relative clauses when it has none."""
-    seen = 0
+def _subject(tok: Token) -> tuple[Token | None, bool]:
+    """The subject of a verb and whether it is a passive subject (the party acted upon).
+
+    A verb without a subject inherits one: through xcomp/conj/advcl ("vowed to eradicate"), through a
+    relative clause ("fighters who attacked"), through an action noun ("a resolution to expel", "a message
+    blaming") to the verb that governs that noun, and through "after being shot" to the clause it modifies.
+    """
+    passive_here = any(c.dep_ == "auxpass" for c in tok.children)
     t = tok
-    while seen < 4:
+    for _hop in range(5):
         for c in t.children:
             if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS:
+                passive = c.dep_ in PASSIVE_SUBJECTS
                 if c.lower_ in ("who", "which", "that") and t.dep_ == "relcl":
-                    return t.head
-                return c
-        if t.dep_ in ("xcomp", "conj", "advcl") and t.head.i != t.i:
-            t = t.head
-            seen += 1
-            continue
-        if t.dep_ in ("relcl", "acl") and t.head.i != t.i:
-            return t.head if t.dep_ == "relcl" else None
-        return None
-    return None
+                    return t.head, passive
+                if t.i != tok.i and passive_here:
+                    return c, True  # "X died after being shot": the inherited subject suffered it
+                return c, passive and t.i == tok.i
+        head = t.head
+        if head.i == t.i:
+            return None, False
+        if t.dep_ in ("xcomp", "conj", "advcl", "ccomp"):
+            t = head
+        elif t.dep_ == "relcl":
+            return head, passive_here
+        elif t.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
+            # "voted on a resolution to expel", "posted a message blaming": the noun's verb lends its subject
+            gov = head.head
+            if head.dep_ == "pobj" and gov.dep_ == "prep":
+                gov = gov.head
+            if gov.i == head.i or gov.pos_ not in ("VERB", "AUX"):
+                return None, False
+            t = gov
+        elif t.dep_ == "pcomp" and head.dep_ == "prep":
+            t = head.head
+        else:
+            return None, False
+    return None, False
 
 
 def _has_object(tok: Token, trig: Trigger) -> bool:
@@ -612,6 +721,28 @@ def _has_object(tok: Token, trig: Trigger) -> bool:
         if c.dep_ == "prep" and c.lower_ in trig.recipient_preps:
             return True
     return False
+
+
+def _merge_same_sentence(events: list[Event]) -> list[Event]:
+    """One event per type per sentence unless their dates or places differ: "hit by drone strikes in a raid"
+    is one attack, "Monday's attack … since an assault in Ghazni in August 2018" is two."""
+    out: list[Event] = []
+    for ev in events:
+        twin = next((o for o in out if o.span == ev.span and o.event_type == ev.event_type
+                     and o.modality == ev.modality
+                     and (o.time is None or ev.time is None or o.time.date == ev.time.date)
+                     and (o.location is None or ev.location is None or o.location.name == ev.location.name)), None)
+        if twin is None:
+            out.append(ev)
+            continue
+        twin.actor = _unique(twin.actor + ev.actor)
+        twin.recipient = _unique([r for r in twin.recipient + ev.recipient
+                                  if not any(r.id and r.id == a.id for a in twin.actor)])
+        twin.location = twin.location or ev.location
+        twin.time = twin.time or ev.time
+        twin.mode = twin.mode or ev.mode
+        twin.confidence = max(twin.confidence, ev.confidence)
+    return out
 
 
 def _unique(refs: list[ActorRef]) -> list[ActorRef]:

