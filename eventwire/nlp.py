@@ -47,8 +47,16 @@ class EntityLayer:
             self.lower.add("A\t" + key, docs)
         for key, docs in _phrase_docs(nlp, registry.case_sensitive_phrases()).items():
             self.exact.add("A\t" + key, docs)
-        for key, docs in _phrase_docs(nlp, gazetteer.phrases()).items():
+        short = []
+        long = []
+        for form, label in gazetteer.phrases():
+            if form.isupper() and len(form) <= 4:
+                continue  # "CAR", "TV", "UAE": acronyms are the registry's business, not towns
+            (short if len(form) <= 4 else long).append((form, label))
+        for key, docs in _phrase_docs(nlp, long).items():
             self.lower.add("P\t" + key, docs)
+        for key, docs in _phrase_docs(nlp, short).items():  # "Kut", "Hit": only as written
+            self.exact.add("P\t" + key, docs)
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, list[tuple[int, int, str]]] = {"A": [], "P": []}

@@ -298,6 +298,11 @@ class EventExtractor:
 
     def _noun_actors(self, tok: Token, m: Mentions, date_iso: str | None) -> list[ActorRef]:
         actors: list[ActorRef] = []
+        part = _participle(tok)
+        if part is not None:  # "died in the attack, reportedly conducted by the Taliban"
+            for a in part.children:
+                if a.dep_ == "agent":
+                    actors += [r for g in a.children if g.dep_ == "pobj" for r in self._actors(g, m, date_iso)]
         for c in tok.children:
             if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in m.actor_at:
                 actors += self._actors(c, m, date_iso)
@@ -371,7 +376,8 @@ class EventExtractor:
                 if t.pos_ in ("VERB", "AUX"):
                     return "negated", t.text, None
             if i <= 1:
-                for c in kids:
+                part = _participle(tok) if i == 0 and tok.pos_ == "NOUN" else None
+                for c in kids + (list(part.children) if part is not None else []):
                     if c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") and modality == "asserted":
                         modality, evidence = "planned", c.text + " " + t.text
                     elif c.dep_ == "aux" and c.lower_ in ("could", "might", "may", "would", "should"):
@@ -449,7 +455,7 @@ class EventExtractor:
         for s, e in in_sent:
             head = doc[s:e].root
             locative = head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS
-            if s in m.actor_at and not locative:
+            if not locative and any(i in m.actor_at for i in range(s, e)):
                 continue  # "Turkey attacked", "US Secretary of State": a party, not a place
             if head.i in origin and not locative:
                 continue  # "the Yemen-based Houthi movement": where the actor is from
@@ -702,7 +708,9 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
         elif t.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
             # "voted on a resolution to expel", "posted a message blaming": the noun's verb lends its subject
             gov = head.head
-            if head.dep_ == "pobj" and gov.dep_ == "prep":
+            for _climb in range(4):  # up through "a message on Twitter blaming": noun ← prep ← noun ← verb
+                if gov.pos_ in ("VERB", "AUX") or gov.head.i == gov.i:
+                    break
                 gov = gov.head
             if gov.i == head.i or gov.pos_ not in ("VERB", "AUX"):
                 return None, False
@@ -712,6 +720,16 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
         else:
             return None, False
     return None, False
+
+
+def _participle(noun: Token) -> Token | None:
+    """A past participle with a "by" agent that describes this noun: an acl on it ("an attack conducted by X")
+    or an advcl on the verb it hangs from ("died in the attack, reportedly conducted by X")."""
+    gov = noun.head.head if noun.dep_ == "pobj" else noun.head
+    for c in [*noun.children, *gov.children]:
+        if c.dep_ in ("acl", "advcl") and c.tag_ == "VBN" and any(a.dep_ == "agent" for a in c.children):
+            return c
+    return None
 
 
 def _has_object(tok: Token, trig: Trigger) -> bool:

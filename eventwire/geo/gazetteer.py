@@ -806,9 +806,10 @@ def _country_in(tokens: list[str], start: int) -> tuple[str | None, int, str]:
     return None, 0, ""
 
 
-def _cue_before(before: str) -> tuple[str | None, str, str | None]:
-    """From the words before a mention: (country cue, its words, kind hint). The cue counts only when the words
-    between it and the mention are place descriptors ("the northern Lebanese city of" → LB)."""
+def _cue_before(before: str) -> tuple[str | None, str, str | None, bool]:
+    """From the words before a mention: (country cue, its words, kind hint, weak). The cue counts only when the
+    words between it and the mention are place descriptors ("the northern Lebanese city of" → LB); it is weak
+    across "border" ("the Syrian border town of Arsal" is in Lebanon)."""
     lowered = before.lower().rstrip()
     hint = None
     for cue in place_cues():
@@ -817,6 +818,7 @@ def _cue_before(before: str) -> tuple[str | None, str, str | None]:
             break
     tokens = _WORD.findall(before)[-8:]
     i = len(tokens) - 1
+    weak = False
     while i >= 0:
         token = tokens[i]
         for length in (3, 2, 1):
@@ -825,12 +827,14 @@ def _cue_before(before: str) -> tuple[str | None, str, str | None]:
                 continue
             code, used, words = _country_in(tokens, start)
             if code and used == length:
-                return code, words, hint
-        if token.lower() in _CUE_FILLERS or token.lower().rstrip("'’s") in _CUE_FILLERS:
+                return code, words, hint, weak
+        lowered = token.lower()
+        if lowered in _CUE_FILLERS or lowered.rstrip("'’s") in _CUE_FILLERS:
+            weak = weak or lowered in ("border", "frontier", "border-town")
             i -= 1
             continue
         break
-    return None, "", hint
+    return None, "", hint, False
 
 
 class _Containment:
@@ -838,6 +842,7 @@ class _Containment:
         self.countries: list[tuple[str, str]] = []  # (iso2, words)
         self.regions: list[GazetteerEntry] = []
         self.hint: str | None = None
+        self.explicit = False  # said with "in"/"near" (", in Syria's Idlib province"), not a bare comma
 
 
 def _containment_after(after: str, gazetteer: Gazetteer) -> _Containment:
@@ -848,11 +853,12 @@ def _containment_after(after: str, gazetteer: Gazetteer) -> _Containment:
     first = text.split(" ", 1)[0].lower().strip(",.;:()") if text else ""
     if first in _TYPE_WORDS and not after.startswith(","):
         found.hint = _TYPE_WORDS[first]
-    match = re.match(r"^\s*(?:,|\(|\s-)\s*(?:(?:in|near|outside|of)\s+)?(.*)$", after) or \
-        re.match(r"^\s+(?:in|inside)\s+(.*)$", after)
+    match = re.match(r"^\s*(?:,|\(|\s-)\s*(?:(?P<prep>in|near|outside|inside)\s+)?(.*)$", after) or \
+        re.match(r"^\s+(?P<prep>in|inside)\s+(.*)$", after)
     if not match:
         return found
-    rest = re.split(r"[;:()\"“”]|,\s+(?:and|but|where|which|who|as|after|while)\b|\.\s", match.group(1))[0]
+    found.explicit = match.group("prep") is not None
+    rest = re.split(r"[;:()\"“”]|,\s+(?:and|but|where|which|who|as|after|while)\b|\.\s", match.group(2))[0]
     tokens = _WORD.findall(rest)[:8]
     i = 0
     while i < len(tokens) and tokens[i].lower() in ("the", "a", *DIRECTIONS):
@@ -877,7 +883,10 @@ def _containment_after(after: str, gazetteer: Gazetteer) -> _Containment:
             found.regions.append(best)
             if best.precision == "country" and best.country_code and not code:
                 found.countries.append((best.country_code, phrase))
+            i += length
             break
+    if not found.explicit and i < len(tokens) and tokens[i].lower() in (",", "and", "or"):
+        return _Containment()  # "Greece, Bulgaria and Romania": a list, not containment
     return found
 
 
@@ -909,10 +918,11 @@ class _Resolver:
     """Scores candidates: explicit cue country > containment > document countries > kind and size."""
 
     CUE = 100.0
+    WEAK_CUE = 20.0
     CONTAINMENT = 60.0
     REGION_NEAR = 30.0
-    DOCUMENT = 30.0
-    NEARBY = 10.0
+    DOCUMENT = 10.0  # scaled down for tiny places: document evidence tips balances, it does not make villages
+    NEARBY = 4.0
     HINT = 15.0
     PRIMARY_NAME = 1.5
     SEAT = 1.5
@@ -963,7 +973,7 @@ class _Resolver:
             notes.append("matched without/with the article al-")
         elif how == "spelling":
             notes.append("matched a spelling variant")
-        cue, cue_words, before_hint = _cue_before(context.before)
+        cue, cue_words, before_hint, weak_cue = _cue_before(context.before)
         if owner_code:
             cue, cue_words = owner_code, owner.group(1) + "'s"
         contained = _containment_after(after, self.gazetteer)
@@ -994,10 +1004,10 @@ class _Resolver:
                 score -= self.SEAT  # "Idlib": the city, not the province named after it, unless told otherwise
 
             if cue and cue in entry.countries:
-                score += self.CUE
-                why.append(f"cue '{cue_words}' → {cue}")
+                score += self.WEAK_CUE if weak_cue else self.CUE
+                why.append(f"cue '{cue_words}' → {cue}" + (" (across 'border')" if weak_cue else ""))
             for code, words in contained.countries:
-                if code in entry.countries:
+                if code in entry.countries and entry.precision != "country":
                     score += self.CONTAINMENT
                     why.append(f"contained in '{words}' → {code}")
                     break
@@ -1008,9 +1018,9 @@ class _Resolver:
                     why.append(f"within 150 km of {region.name}")
                     break
             if doc_total:
-                share = sum(context.countries.get(c, 0) for c in entry.countries) / doc_total
+                share = sum(max(0, context.countries.get(c, 0)) for c in entry.countries) / doc_total
                 if share:
-                    score += self.DOCUMENT * share
+                    score += self.DOCUMENT * share * min(1.0, _prior(entry) / 6.0)
                     if share >= 0.2:
                         top = "+".join(c for c in entry.countries if context.countries.get(c))
                         why.append(f"document mentions {top} ({share:.0%} of country evidence)")
@@ -1026,8 +1036,10 @@ class _Resolver:
             scored.append((score, entry, why))
         scored.sort(key=lambda s: (-s[0], -s[1].population))
         score, best, why = scored[0]
-        told = [code for code in [cue, *(c for c, _ in contained.countries)] if code]
-        if told and not any(code in best.countries for code in told):
+        told = [code for code in [None if weak_cue else cue,
+                                  *(c for c, _ in contained.countries if contained.explicit)] if code]
+        if told and not any(code in best.countries for code in told) and \
+                not any(e.precision == "country" or e.feature_code == "CONT" for e in entries):
             # the text puts the place in a country where no candidate lies: locate it by what contains it
             return self._container(text, name, told, contained, notes)
         if not why:
@@ -1100,18 +1112,18 @@ def resolve_mentions(text: str, spans: list[tuple[int, int]], countries: Counter
         before, after = mention_context(text, start, end)
         contexts.append(PlaceContext(before=before, after=after))
     first = [resolver.resolve(text[s:e], c) for (s, e), c in zip(spans, contexts)]
+    # an unambiguous name ("Arsal") is stronger evidence of the document's country than an ambiguous one
+    weights = [2 if len(gazetteer._lookup(text[s:e])[0]) == 1 else 1 for s, e in spans]
     evidence: Counter[str] = Counter(countries or {})
-    for place in first:
-        if place and place.country_code and place.reason and "only candidate" in place.reason:
-            evidence[place.country_code] += 2  # unambiguous names are the strongest document evidence
-        elif place and place.country_code:
-            evidence[place.country_code] += 1
+    for place, weight in zip(first, weights):
+        if place and place.country_code:
+            evidence[place.country_code] += weight
     results: list[Place | None] = []
     for index, ((start, end), context) in enumerate(zip(spans, contexts)):
         own = first[index]
         context.countries = evidence.copy()
         if own and own.country_code:  # a mention is no evidence for itself
-            context.countries[own.country_code] -= 2 if own.reason and "only candidate" in own.reason else 1
+            context.countries[own.country_code] -= weights[index]
         context.nearby = [(p.lat, p.lon) for j, p in enumerate(first)
                           if p is not None and j != index and p.lat is not None and p.precision == "exact"]
         place = resolver.resolve(text[start:end], context)
