@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS event_actors (
     country VARCHAR, sector VARCHAR
 );
 CREATE TABLE IF NOT EXISTS read_errors (
-    source VARCHAR, reason VARCHAR, at TIMESTAMP
+    source VARCHAR, reason VARCHAR, recorded_at TIMESTAMP
 );
 """
 

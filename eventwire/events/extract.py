@@ -533,6 +533,8 @@ class EventExtractor:
         """One trigger → one coded event, or None when the words do not make a codable event."""
         actor, recipient, place_obj = self._arguments(tok, trig, m, document.published)
         event_type, mode, cameo = trig.event_type, trig.mode, trig.cameo
+        if "seize" in trig.flags or trig.mode == "seize":
+            recipient = [r for r in recipient if r.type != "unresolved"]  # "captured Tallet Moussa": a place name
         if "needs_object" in trig.flags and not recipient and place_obj is None:
             return None  # "released a statement", "supported independence": no party acted upon
         if trig.pos == "NOUN" and not actor and not recipient and seen_types.__contains__(event_type) and any(
@@ -748,6 +750,7 @@ def _merge_same_sentence(events: list[Event]) -> list[Event]:
     for ev in events:
         twin = next((o for o in out if o.span == ev.span and o.event_type == ev.event_type
                      and o.modality == ev.modality
+                     and _compatible(o.actor, ev.actor) and _compatible(o.recipient, ev.recipient)
                      and (o.time is None or ev.time is None or o.time.date == ev.time.date)
                      and (o.location is None or ev.location is None or o.location.name == ev.location.name)), None)
         if twin is None:
@@ -761,6 +764,11 @@ def _merge_same_sentence(events: list[Event]) -> list[Event]:
         twin.mode = twin.mode or ev.mode
         twin.confidence = max(twin.confidence, ev.confidence)
     return out
+
+
+def _compatible(a: list[ActorRef], b: list[ActorRef]) -> bool:
+    """Two argument lists can name the same parties: one is empty, or they share a party."""
+    return not a or not b or any((x.id and x.id == y.id) or x.name == y.name for x in a for y in b)
 
 
 def _unique(refs: list[ActorRef]) -> list[ActorRef]:

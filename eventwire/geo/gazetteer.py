@@ -51,7 +51,7 @@ DIRECTIONS = ("north", "south", "east", "west", "northern", "southern", "eastern
 
 # Words that may stand between a country cue and the mention ("the northern Lebanese border town of …").
 _CUE_FILLERS = frozenset("""
-the a an of in near outside at on to from city town village hamlet capital port province governorate district
+the a an of city town village hamlet capital port province governorate district
 region area border frontier coastal coast mountain mountains mountainous valley desert countryside rural
 suburb suburbs neighbourhood neighborhood camp base airbase enclave stronghold key strategic nearby remote
 restive embattled besieged ancient historic main second largest small tiny rebel-held government-held
@@ -326,7 +326,7 @@ def _package_version() -> str:
         return "dev"
 
 
-_BUILD_FILES = ("countries.tsv", "admin1.tsv", "regions.tsv", "place_names.tsv")
+_BUILD_FILES = ("countries.tsv", "admin1.tsv", "admin1_aliases.tsv", "regions.tsv", "place_names.tsv")
 
 
 def _fingerprint(extra_files: Iterable[Path]) -> str:
@@ -503,6 +503,9 @@ def _build(geonames_dumps: Iterable[Path] = (), extra_files: Iterable[Path] = ()
             region_rows.append((name, fcode, cc_list, admin1 or None, point, alternates))
 
     # admin1 areas: the point is the curated one, else the mean of the area's bundled cities
+    aliases: dict[tuple[str, str], tuple[str, ...]] = {}
+    for row in _read_tsv(DATA_DIR / "admin1_aliases.tsv"):
+        aliases[(row[0], row[1])] = aliases.get((row[0], row[1]), ()) + _split(row[2])
     admin1_names: dict[str, str] = {}
     admin_done: set[tuple[str, str]] = set()
     for row in _read_tsv(DATA_DIR / "admin1.tsv"):
@@ -511,7 +514,7 @@ def _build(geonames_dumps: Iterable[Path] = (), extra_files: Iterable[Path] = ()
         points = admin_points.get(key, [])
         population = sum(p for _, _, p in points)
         override = admin1_overrides.get(key)
-        names = [name] + ([local_name] if local_name else [])
+        names = [name] + ([local_name] if local_name else []) + list(aliases.get(key, ()))
         if override:
             display, *alts, lat, lon = override
             admin1_names[f"{cc}.{code}"] = display
@@ -758,7 +761,7 @@ def _phrase_ok(form: str, stop: frozenset[str], curated: bool, population: int) 
         return False
     if curated:
         return len(form) >= 3 or form.isupper()
-    if form.isupper() or not form[0].isupper():
+    if form.isupper() or not form[0].isupper() or ("." in form and len(form) <= 6):  # "Pa.", "Ind.": too risky
         return False
     if len(form) < 4:
         return len(form) == 3 and population >= 100_000
@@ -795,6 +798,8 @@ def _country_in(tokens: list[str], start: int) -> tuple[str | None, int, str]:
     for length in (3, 2, 1):
         words = tokens[start:start + length]
         if len(words) < length:
+            continue
+        if any(not w[0].isalpha() for w in words):  # punctuation ends a name: "Colorado, Georgia ," is a list
             continue
         phrase = " ".join(words)
         bare = _POSSESSIVE.sub("", phrase)
@@ -866,6 +871,10 @@ def _containment_after(after: str, gazetteer: Gazetteer) -> _Containment:
     code, used, words = _country_in(tokens, i)
     if code:
         found.countries.append((code, words))
+        # "in Georgia": the country, or a US state of that name; keep both readings
+        for entry in gazetteer.candidates(_POSSESSIVE.sub("", words)):
+            if entry.feature_code == "ADM1" and entry.country_code and entry.population >= 1_000_000:
+                found.countries.append((entry.country_code, words))
         i += used
     # a region named next: try the longest run of tokens that is a non-populated place
     while i < len(tokens) and tokens[i].lower() in ("the", *DIRECTIONS):
@@ -949,6 +958,13 @@ class _Resolver:
             _, hint2, direction = _strip_mention(name)
             hint = hint or hint2
         gazetteer = self.gazetteer
+        adjective = country_from_adjective(name) or country_from_adjective(name.removesuffix("s"))
+        if adjective and not gazetteer._ids(normalize_name(name)):
+            # "Russian", "Palestinians": the text names a people; the place it points to is their country
+            entry = next((e for e in gazetteer.candidates(countries()[adjective].name) if e.precision == "country"
+                          and e.country_code == adjective), None)
+            if entry is not None:
+                return _place_from_entry(entry, text, "country", f"adjective '{name}' → {adjective}")
         ids, how = gazetteer._lookup(name)
         stripped_type = False
         if not ids and hint:  # "Kafr Nabl town" → "Kafr Nabl"
@@ -992,6 +1008,8 @@ class _Resolver:
                 return None
             ids = tuple(i for i in ids if _hint_matches(hint, gazetteer._entry(i)))
         key = normalize_name(name)
+        if any(e.precision == "country" and gazetteer.is_primary_name(i, key) for i, e in zip(ids, entries)):
+            contained = _Containment()  # "Iraq, Iran": a country is not contained in another
         seats = {(e.country_code, e.admin1_code) for e in entries if e.precision == "exact"}
         doc_total = sum(context.countries.values())
         scored = []
@@ -1088,6 +1106,7 @@ def resolve_place(text: str, context: PlaceContext | None = None,
 # whole documents and evaluation
 
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
+SAME_SENTENCE_WEIGHT = 3
 
 
 def mention_context(text: str, start: int, end: int, window: int = 100) -> tuple[str, str]:
@@ -1118,14 +1137,24 @@ def resolve_mentions(text: str, spans: list[tuple[int, int]], countries: Counter
     for place, weight in zip(first, weights):
         if place and place.country_code:
             evidence[place.country_code] += weight
+    # the sentence of each mention: a country named in the same sentence ("In Libya, militias clashed in
+    # Tripoli") outweighs the rest of the document
+    sentence = [len(_SENTENCE_END.findall(text, 0, start)) for start, _ in spans]
     results: list[Place | None] = []
     for index, ((start, end), context) in enumerate(zip(spans, contexts)):
         own = first[index]
         context.countries = evidence.copy()
         if own and own.country_code:  # a mention is no evidence for itself
             context.countries[own.country_code] -= weights[index]
+        name = normalize_name(text[start:end])
+        for j, other in enumerate(first):
+            if j != index and other is not None and other.country_code and sentence[j] == sentence[index] \
+                    and normalize_name(text[spans[j][0]:spans[j][1]]) != name:
+                context.countries[other.country_code] += SAME_SENTENCE_WEIGHT * weights[j]
+        # other mentions of the same name are no independent evidence of where it is
         context.nearby = [(p.lat, p.lon) for j, p in enumerate(first)
-                          if p is not None and j != index and p.lat is not None and p.precision == "exact"]
+                          if p is not None and j != index and p.lat is not None and p.precision == "exact"
+                          and normalize_name(text[spans[j][0]:spans[j][1]]) != name]
         place = resolver.resolve(text[start:end], context)
         if place is not None:
             place.start, place.end = start, end
