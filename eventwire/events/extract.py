@@ -318,6 +318,7 @@ class EventExtractor:
 
     def _noun_arguments(self, tok: Token, trig: Trigger, m: Mentions, date_iso: str | None):
         actor = self._noun_actors(tok, m, date_iso)
+        own = bool(actor)  # parties named on the noun itself ("Russian air strikes", "an attack by X")
         recipient: list[ActorRef] = []
         place_obj: Token | None = None
         for c in tok.children:
@@ -334,7 +335,7 @@ class EventExtractor:
                         recipient += self._actors(g, m, date_iso)
         # A light verb lends its subject: "Hezbollah launched an offensive", "X carried out strikes".
         gov = tok.head
-        if tok.dep_ in OBJECTS | {"pobj"} and not actor:
+        if tok.dep_ in OBJECTS | {"pobj"} and not own:
             if tok.dep_ == "pobj" and gov.head is not None:
                 gov = gov.head
                 if gov.lemma_ == "responsibility":  # "claimed responsibility for the attack"
@@ -345,8 +346,8 @@ class EventExtractor:
                     actor += [r for c in gov.children if c.dep_ in OBJECTS for r in self._actors(c, m, date_iso)]
                 else:
                     subj, passive = _subject(gov)
-                    if subj is not None and not passive:
-                        actor += self._actors(subj, m, date_iso)
+                    if subj is not None and not passive:  # the light verb's subject leads: "X reached a deal with Y"
+                        actor = self._actors(subj, m, date_iso) + actor
                     for c in gov.children:
                         if c.dep_ == "agent":
                             actor += [r for g in c.children if g.dep_ == "pobj"
