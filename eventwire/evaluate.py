@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Generic, Iterable, Iterator, Protocol, Sequence, TypeVar
 
 from eventwire.model import Event, Place
+from eventwire.geo.gazetteer import haversine_km  # one great-circle formula for the project
 
 DATASETS: dict[str, str] = {
     "plover-gsr": "PLOVER gold standard: 322 CAMEO-manual sentences; event type, quad, actor/recipient country",
@@ -697,14 +698,6 @@ def load_geovirus(data_dir: Path) -> Gold[GeoArticle]:
              f"{COAST_TOLERANCE_KM:.0f} km of it); none for {regions} continents/regions and {no_country} points "
              "outside every country"]
     return Gold(articles, notes)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _best_match(gold: GoldToponym, places: Sequence[Place]) -> Place | None:

@@ -10,14 +10,12 @@ from eventwire.geo.gazetteer import (
     GazetteerEntry,
     PlaceContext,
     PlaceCue,
-    ToponymScore,
     cache_dir,
     countries,
     country_from_adjective,
     country_iso2,
     country_iso3,
     cue_phrases,
-    evaluate_toponyms,
     haversine_km,
     mention_context,
     normalize_name,
@@ -28,8 +26,8 @@ from eventwire.geo.gazetteer import (
 )
 
 __all__ = [
-    "DIRECTIONS", "CountryInfo", "Gazetteer", "GazetteerEntry", "PlaceContext", "PlaceCue", "ToponymScore",
+    "DIRECTIONS", "CountryInfo", "Gazetteer", "GazetteerEntry", "PlaceContext", "PlaceCue",
     "cache_dir", "countries", "country_from_adjective", "country_iso2", "country_iso3", "cue_phrases",
-    "evaluate_toponyms", "haversine_km", "mention_context", "normalize_name", "place_cues", "resolve_mentions",
+    "haversine_km", "mention_context", "normalize_name", "place_cues", "resolve_mentions",
     "resolve_place", "stop_phrases",
 ]
