@@ -359,7 +359,7 @@ class EventExtractor:
 
     # ---------------------------------------------------------------- modality
     def _modality(self, tok: Token, trig: Trigger, actors: list[ActorRef], m: Mentions):
-        """(modality, evidence words, attribution) for the event at `tok`."""
+        """(modality, evidence words, attribution, source token) for the event at `tok`."""
         sent = tok.sent
         chain = [tok]
         t = tok
@@ -371,17 +371,19 @@ class EventExtractor:
             lemma = t.lemma_.lower()
             kids = list(t.children)
             if any(c.dep_ == "neg" for c in kids) and (i == 0 or chain[i - 1].dep_ in ("xcomp", "dobj", "ccomp")):
-                return "negated", " ".join(c.text for c in kids if c.dep_ == "neg") + " " + t.text, None
+                return "negated", " ".join(c.text for c in kids if c.dep_ == "neg") + " " + t.text, None, None
             if i > 0 and self.lex.is_cue(lemma, "negate") and chain[i - 1].dep_ in ("xcomp", "pcomp", "ccomp",
                                                                                     "dobj", "prep", "pobj"):
                 if t.pos_ in ("VERB", "AUX"):
-                    return "negated", t.text, None
+                    return "negated", t.text, None, None
             if i <= 1:
                 part = _participle(tok) if i == 0 and tok.pos_ == "NOUN" else None
                 for c in kids + (list(part.children) if part is not None else []):
                     if c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") and modality == "asserted":
                         modality, evidence = "planned", c.text + " " + t.text
-                    elif c.dep_ == "aux" and c.lower_ in ("could", "might", "may", "would", "should"):
+                    elif c.dep_ == "aux" and c.lower_ in ("must", "should") and modality == "asserted":
+                        modality, evidence = "hypothetical", c.text + " " + t.text  # demanded, not done
+                    elif c.dep_ == "aux" and c.lower_ in ("could", "might", "may", "would"):
                         modality, evidence = "hypothetical", c.text + " " + t.text
                     elif c.dep_ == "mark" and c.lower_ in ("if", "unless"):
                         modality, evidence = "hypothetical", c.text
@@ -405,7 +407,7 @@ class EventExtractor:
                     modality, evidence = "claimed", (verb.text if verb is not None else "according to")
                 else:
                     modality, evidence = "reported", (verb.text if verb is not None else "according to")
-        return modality, evidence, attribution
+        return modality, evidence, attribution, source_tok
 
     def _attribution(self, tok: Token, chain: list[Token], m: Mentions):
         """Who the sentence says the event comes from: a verb of saying above it, or "according to X"."""
@@ -523,25 +525,24 @@ class EventExtractor:
         events: list[Event] = []
         seen_types: set[str] = set()
         for tok, trig in kept:
-            ev = self._code(tok, trig, m, document, doc, seen_types)
-            if ev is not None:
+            for ev in self._code(tok, trig, m, document, doc, seen_types):
                 events.append(ev)
                 seen_types.add(ev.event_type)
         return _merge_same_sentence(events)
 
     def _code(self, tok: Token, trig: Trigger, m: Mentions, document: Document, doc: Doc,
-              seen_types: set[str]) -> Event | None:
-        """One trigger → one coded event, or None when the words do not make a codable event."""
+              seen_types: set[str]) -> list[Event]:
+        """The events one trigger codes (none when the words do not make a codable event)."""
         actor, recipient, place_obj = self._arguments(tok, trig, m, document.published)
         event_type, mode, cameo = trig.event_type, trig.mode, trig.cameo
         if "seize" in trig.flags or trig.mode == "seize":
             recipient = [r for r in recipient if r.type != "unresolved"]  # "captured Tallet Moussa": a place name
         if "needs_object" in trig.flags and not recipient and place_obj is None:
-            return None  # "released a statement", "supported independence": no party acted upon
+            return []  # "released a statement", "supported independence": no party acted upon
         if trig.pos == "NOUN" and not actor and not recipient and seen_types.__contains__(event_type) and any(
                 c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
                 or c.dep_ == "poss" and c.ent_type_ == "DATE" for c in tok.children):
-            return None  # "the attack", "Monday's attack": a later mention of an event already coded
+            return []  # "the attack", "Monday's attack": a later mention of an event already coded
         if "seize" in trig.flags and place_obj is None and recipient and all(
                 r.sector in ("CVL", "MIL", "COP", "GOV", "MED") or r.type in ("generic", "person")
                 for r in recipient):
@@ -554,7 +555,7 @@ class EventExtractor:
                 if sub is not None and sub.event_type == event_type and sub.mode and not mode:
                     mode, cameo = sub.mode, sub.cameo
         if event_type in ("AGREE", "CONSULT", "COOPERATE") and not actor and not recipient:
-            return None  # "the agreement" with no party named says nothing codable
+            return []  # "the agreement" with no party named says nothing codable
         arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
         subj, passive = _subject(tok) if trig.pos == "VERB" else (None, False)
         location = self._location(tok, place_obj, m, arg_heads, [subj] if subj is not None and not passive else [])
@@ -570,14 +571,41 @@ class EventExtractor:
             actor = [self._localise(r, location.country_code, document.published) for r in actor]
             recipient = [self._localise(r, location.country_code, document.published) for r in recipient]
         when = self._time(tok, m)
-        modality, evidence, attribution = self._modality(tok, trig, actor, m)
+        modality, evidence, attribution, source_tok = self._modality(tok, trig, actor, m)
         if subj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
             modality, evidence = "negated", "no " + subj.text  # "No coalition troops were injured"
         if modality in ("asserted", "reported", "claimed", "alleged") and when and document.published:
             if _days_before(when.date_end, document.published) > 365:
                 modality, evidence = "historical", when.text
-        return self._event(document, doc, tok, tok.sent, event_type, mode, cameo, actor, recipient,
+        main = self._event(document, doc, tok, tok.sent, event_type, mode, cameo, actor, recipient,
                            location, when, modality, evidence, attribution)
+        return [main, *self._spoken(main, tok, m, source_tok)]
+
+    def _spoken(self, ev: Event, tok: Token, m: Mentions, source_tok: Token | None) -> list[Event]:
+        """The verbal event a statement about a future or demanded act is in itself, as PLOVER codes it:
+        "Syria is willing to withdraw its troops" is an AGREE by Syria (and a planned RETREAT); "Libya must
+        hand over the suspects", said by Britain, is a REQUEST by Britain to Libya."""
+        word = (ev.modality_evidence or "").split(" ")[0].lower()
+        cue = next((t.lemma_.lower() for t in tok.sent if t.lower_ == word), word)
+        said = "asserted" if ev.attribution is None else (
+            "claimed" if ev.attribution.get("actor") in {a.name for a in ev.actor} else "reported")
+        derived: list[tuple[str, list[ActorRef], list[ActorRef], str]] = []
+        if ev.modality == "planned" and self.lex.is_cue(cue, "intent") and ev.event_type not in (
+                "AGREE", "THREATEN", "REQUEST", "ACCUSE", "REJECT"):
+            verbal = "AGREE" if QUAD_CLASS[ev.event_type] in (1, 2) else "THREATEN"
+            derived.append((verbal, ev.actor, ev.recipient, "030" if verbal == "AGREE" else "130"))
+        if ev.modality == "hypothetical" and cue in ("must", "should") and ev.event_type != "REQUEST":
+            speaker = self._actors(source_tok, m, None) if source_tok is not None else []
+            derived.append(("REQUEST", speaker, ev.actor, "100"))
+        out = []
+        for etype, actor, recipient, cameo in derived:
+            eid = hashlib.sha1(f"{ev.id}:{etype}".encode()).hexdigest()[:16]
+            out.append(Event(id=eid, event_type=etype, quad_class=QUAD_CLASS[etype], text=ev.text, span=ev.span,
+                             document=ev.document, cameo=cameo, actor=list(actor), recipient=list(recipient),
+                             location=ev.location, time=ev.time, modality=said, modality_evidence=ev.modality_evidence,
+                             attribution=ev.attribution, trigger=ev.trigger, trigger_span=ev.trigger_span,
+                             confidence=max(0.05, ev.confidence - 0.1)))
+        return out
 
     def _localise(self, ref: ActorRef, iso2: str, published: str | None) -> ActorRef:
         """A generic state force or government with no country ("a military base", "police") takes the
