@@ -131,7 +131,12 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
         _fail(f"cannot open {db}: {exc}")
     with store:
         errors: list[ReadError] = []
-        fresh = (d for d in _read(paths, max_bytes, on_error=errors.append) if not store.has_document(d.id))
+
+        def record(err: ReadError) -> None:  # written at once, so an interrupted run keeps what it found
+            errors.append(err)
+            store.add_error(err)
+
+        fresh = (d for d in _read(paths, max_bytes, on_error=record) if not store.has_document(d.id))
         pipe = Pipeline(n_process=processes, batch_size=batch_size)
         added = skipped = n_events = 0
         bar = tqdm(desc="articles", unit="doc", file=sys.stderr, disable=quiet or None)
@@ -143,8 +148,6 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
                 skipped += 1
             bar.update(1)
         bar.close()
-        for err in errors:
-            store.add_error(err)
         if not quiet:
             click.echo(_summary(store, db, added, n_events, len(errors)))
 

