@@ -32,6 +32,8 @@ PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district",
                "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "mountains", "valley",
                "camp", "base", "airport", "port", "border", "capital", "hills", "countryside"}
 PRONOUNS = {"he", "she", "they", "it", "we", "who", "which", "that", "i", "you", "this", "those", "these"}
+NAMED_PLACE_NOUNS = {"town", "village", "city", "province", "district", "neighbourhood", "neighborhood", "suburb",
+                     "locality", "area", "region", "commune", "governorate", "camp", "hill", "municipality"}
 REPORT_NOUNS = {"report", "claim", "allegation", "accusation", "rumour", "rumor", "account", "statement"}
 GROUP_NOUNS = {"group", "organisation", "organization", "movement", "militia", "faction", "jihadists", "militants"}
 FACILITIES = {"base", "checkpoint", "post", "outpost", "barracks", "convoy", "compound", "headquarters",
@@ -48,6 +50,7 @@ class Mentions:
     named_at: dict[int, tuple[int, int]] = field(default_factory=dict)  # PERSON/ORG names the registry lacks
     place_spans: list[tuple[int, int]] = field(default_factory=list)
     place_cache: dict[tuple[int, int], Place | None] = field(default_factory=dict)
+    named_places: set[tuple[int, int]] = field(default_factory=set)  # "the village of X": a place by its words
     times: list[tuple[int, int, TimeSpan]] = field(default_factory=list)  # char spans
     countries: Counter = field(default_factory=Counter)  # ISO2 evidence for place disambiguation
 
@@ -100,15 +103,18 @@ class EventExtractor:
                         m.named_at[i] = (ent.start, ent.end)
             if ent.label_ in PLACE_ENTS:
                 m.place_spans.append((ent.start, ent.end))
-        # "the town of X", "X village": a capitalised name after a place noun is a place even if unknown.
+        # "the town of X", "the neighbourhood of X": a capitalised name after a place noun is a place even when
+        # no gazetteer knows it; it is kept by name, without coordinates.
         for tok in doc:
-            if tok.lower_ in ("town", "village", "city", "province", "district") and tok.i + 2 < len(doc):
+            if tok.lemma_.lower() in NAMED_PLACE_NOUNS and tok.i + 2 < len(doc):
                 nxt, name = doc[tok.i + 1], doc[tok.i + 2]
-                if nxt.lower_ == "of" and name.is_title:
+                if nxt.lower_ == "of" and name.is_title and name.i not in m.actor_at:
                     end = name.i + 1
-                    while end < len(doc) and doc[end].is_title and doc[end].pos_ == "PROPN":
+                    while end < len(doc) and (doc[end].is_title or doc[end].text == "-") and doc[end].pos_ in (
+                            "PROPN", "PUNCT") and doc[end].i not in m.actor_at:
                         end += 1
                     m.place_spans.append((name.i, end))
+                    m.named_places.add((name.i, end))
         m.place_spans = _dedupe_spans(m.place_spans)
         # Places first seen without context give the document's country evidence.
         for start, end in m.place_spans:
@@ -140,6 +146,8 @@ class EventExtractor:
         after = doc[end:min(sent.end, end + 8)].text
         ctx = PlaceContext(before=before, after=after, countries=m.countries)
         place = resolve_place(span.text, ctx, self.gazetteer) if span.text else None
+        if place is None and (start, end) in m.named_places:
+            place = Place(name=span.text, text=span.text, reason="named as a place in the text; not in the gazetteer")
         if place is not None:
             place.text = doc[start:end].text
             place.start, place.end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
@@ -485,8 +493,14 @@ class EventExtractor:
             elif head.i in near:
                 rank = 3
             else:
-                rank = 4
-            if head.dep_ == "pobj" and head.head.lower_ in ("from", "of"):
+                continue  # a place elsewhere in the sentence is not said to be where this event happened
+            of_place = head.dep_ == "pobj" and head.head.lower_ == "of" and (
+                head.head.head.lemma_.lower() in NAMED_PLACE_NOUNS or head.head.head.lemma_.lower() in PLACE_NOUNS)
+            if of_place:
+                # "the south Baghdad neighbourhood of Al-Bayaa": the inner, more precise place
+                if any(t.i in near for t in head.head.head.ancestors) or head.head.head.i in near:
+                    rank = min(rank, 1)
+            elif head.dep_ == "pobj" and head.head.lower_ in ("from", "of"):
                 rank += 3  # where someone comes from is not where the event happened
             cand.append((rank * 1000 + abs(tok.i - s), s, e))
         for _rank, s, e in sorted(cand):
