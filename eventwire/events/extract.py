@@ -298,12 +298,19 @@ class EventExtractor:
                 elif c.dep_ == "prep" and c.lower_ in trig.recipient_preps:
                     for g in c.children:
                         if g.dep_ == "pobj":
-                            if self._is_place(g, m) and c.lower_ in ("from",):
-                                continue
-                            if "symmetric" in trig.flags and c.lower_ in ("with", "between", "against"):
-                                actor += self._actors(g, m, date_iso)
+                            if self._is_place(g, m) and c.lower_ == "from" and trig.event_type != "RETREAT":
+                                continue  # "withdraw from Lebanon" leaves Lebanon; "captured from X" is X
+                            if c.lower_ == "between" or (trig.event_type == "ASSAULT" and "symmetric" in trig.flags
+                                                         and c.lower_ in ("with", "against")):
+                                actor += self._actors(g, m, date_iso)  # PLOVER: all fighting parties act
                             else:
                                 recipient += self._actors(g, m, date_iso)
+                if not recipient and trig.event_type in ("REQUEST", "ACCUSE", "THREATEN", "AGREE", "REJECT"):
+                    # "demanded that the US cancel the sale": the one asked is the subject of the clause asked for
+                    clause = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+                    csubj = _subject(clause)[0] if clause is not None else None
+                    if csubj is not None and csubj.head.i == clause.i:
+                        recipient += self._actors(csubj, m, date_iso)
         else:
             actor, recipient, place_obj = self._noun_arguments(tok, trig, m, date_iso)
         if "symmetric" in trig.flags and trig.event_type == "ASSAULT" and recipient and len(actor) >= 1:
@@ -347,7 +354,8 @@ class EventExtractor:
                     if self._is_place(g, m):
                         place_obj = g
                         continue
-                    if c.lower_ == "between" or ("symmetric" in trig.flags and c.lower_ == "with"):
+                    if c.lower_ == "between" or (trig.event_type == "ASSAULT" and "symmetric" in trig.flags
+                                                 and c.lower_ == "with"):
                         actor += self._actors(g, m, date_iso)
                     else:
                         recipient += self._actors(g, m, date_iso)
