@@ -50,36 +50,36 @@ def test_every_country_is_known(reg: ActorRegistry) -> None:
 
 # ------------------------------------------------------------------------------------------- composed actors
 @pytest.mark.parametrize("surface, expected", [
-    ("Syrian army", ("SYR_MIL", "SYR", "MIL")),
-    ("Lebanese security forces", ("LBN_COP", "LBN", "COP")),
-    ("the Syrian regime", ("SYR_GOV", "SYR", "GOV")),
-    ("Afghan forces", ("AFG_MIL", "AFG", "MIL")),
-    ("US forces", ("USA_MIL", "USA", "MIL")),
-    ("U.S. troops", ("USA_MIL", "USA", "MIL")),
+    ("Syrian army", ("SYRMIL", "SYR", "MIL")),
+    ("Lebanese security forces", ("LBNCOP", "LBN", "COP")),
+    ("the Syrian regime", ("SYRGOV", "SYR", "GOV")),
+    ("Afghan forces", ("AFGMIL", "AFG", "MIL")),
+    ("US forces", ("USAMIL", "USA", "MIL")),
+    ("U.S. troops", ("USAMIL", "USA", "MIL")),
     ("Saudi-led coalition", ("SAUDI_COALITION", "SAU", "MIL")),
-    ("Turkish President", ("TUR_GOV", "TUR", "GOV")),
-    ("Syria", ("SYR_GOV", "SYR", "GOV")),
-    ("Lebanon", ("LBN_GOV", "LBN", "GOV")),
-    ("Syrians", ("SYR_CVL", "SYR", "CVL")),
-    ("Lebanese civilians", ("LBN_CVL", "LBN", "CVL")),
-    ("Syrian government forces", ("SYR_MIL", "SYR", "MIL")),
-    ("Syria's army", ("SYR_MIL", "SYR", "MIL")),
-    ("Russian warplanes", ("RUS_MIL", "RUS", "MIL")),
-    ("Iraqi police", ("IRQ_COP", "IRQ", "COP")),
-    ("Yemeni rebels", ("YEM_REB", "YEM", "REB")),
-    ("Syrian opposition", ("SYR_OPP", "SYR", "OPP")),
-    ("Israeli intelligence", ("ISR_SPY", "ISR", "SPY")),
-    ("Iranian Foreign Minister", ("IRN_GOV", "IRN", "GOV")),
-    ("dozens of Syrian soldiers", ("SYR_MIL", "SYR", "MIL")),
-    ("president of Armenia", ("ARM_GOV", "ARM", "GOV")),
-    ("Rebels in the Ivory Coast", ("CIV_REB", "CIV", "REB")),
-    ("Algerian President Ahmed Ben Bella", ("DZA_GOV", "DZA", "GOV")),
-    ("Iraqi Kurds", ("IRQ_CVL", "IRQ", "CVL")),
-    ("Assad's forces", ("SYR_MIL", "SYR", "MIL")),
-    ("the Assad regime", ("SYR_GOV", "SYR", "GOV")),
+    ("Turkish President", ("TURGOV", "TUR", "GOV")),
+    ("Syria", ("SYRGOV", "SYR", "GOV")),
+    ("Lebanon", ("LBNGOV", "LBN", "GOV")),
+    ("Syrians", ("SYRCVL", "SYR", "CVL")),
+    ("Lebanese civilians", ("LBNCVL", "LBN", "CVL")),
+    ("Syrian government forces", ("SYRMIL", "SYR", "MIL")),
+    ("Syria's army", ("SYRMIL", "SYR", "MIL")),
+    ("Russian warplanes", ("RUSMIL", "RUS", "MIL")),
+    ("Iraqi police", ("IRQCOP", "IRQ", "COP")),
+    ("Yemeni rebels", ("YEMREB", "YEM", "REB")),
+    ("Syrian opposition", ("SYROPP", "SYR", "OPP")),
+    ("Israeli intelligence", ("ISRSPY", "ISR", "SPY")),
+    ("Iranian Foreign Minister", ("IRNGOV", "IRN", "GOV")),
+    ("dozens of Syrian soldiers", ("SYRMIL", "SYR", "MIL")),
+    ("president of Armenia", ("ARMGOV", "ARM", "GOV")),
+    ("Rebels in the Ivory Coast", ("CIVREB", "CIV", "REB")),
+    ("Algerian President Ahmed Ben Bella", ("DZAGOV", "DZA", "GOV")),
+    ("Iraqi Kurds", ("IRQCVL", "IRQ", "CVL")),
+    ("Assad's forces", ("SYRMIL", "SYR", "MIL")),
+    ("the Assad regime", ("SYRGOV", "SYR", "GOV")),
     ("forces loyal to Haftar", ("LNA", "LBY", "MIL")),
-    ("Khartoum government", ("SDN_GOV", "SDN", "GOV")),
-    ("Syrian state media", ("SYR_MED", "SYR", "MED")),
+    ("Khartoum government", ("SDNGOV", "SDN", "GOV")),
+    ("Syrian state media", ("SYRMED", "SYR", "MED")),
 ])
 def test_composed_country_actors(reg: ActorRegistry, surface: str, expected: tuple) -> None:
     assert code(reg, surface) == expected
@@ -110,8 +110,8 @@ def test_not_actors(reg: ActorRegistry, surface: str) -> None:
 
 def test_capital_metonymy_is_opt_in(reg: ActorRegistry) -> None:
     assert reg.resolve("Damascus") is None
-    assert code_m(reg, "Damascus") == ("SYR_GOV", "SYR", "GOV")
-    assert code_m(reg, "Washington") == ("USA_GOV", "USA", "GOV")
+    assert code_m(reg, "Damascus") == ("SYRGOV", "SYR", "GOV")
+    assert code_m(reg, "Washington") == ("USAGOV", "USA", "GOV")
 
 
 def code_m(reg: ActorRegistry, surface: str) -> tuple | None:
@@ -122,7 +122,7 @@ def code_m(reg: ActorRegistry, surface: str) -> tuple | None:
 def test_peoples_are_not_countries(reg: ActorRegistry) -> None:
     kurds = reg.resolve("Kurdish fighters")
     assert kurds is not None and kurds.country is None and kurds.sector == "REB" and kurds.id == "KURDS_REB"
-    assert code(reg, "Syrian Kurdish fighters") == ("SYR_REB", "SYR", "REB")
+    assert code(reg, "Syrian Kurdish fighters") == ("SYRREB", "SYR", "REB")
     assert code(reg, "Shiite militias") == ("SHIA_UAF", None, "UAF")
 
 
@@ -296,18 +296,18 @@ def test_text_is_the_surface_as_given(reg: ActorRegistry) -> None:
 def test_case_sensitive_acronyms(reg: ActorRegistry) -> None:
     assert reg.resolve("IS").id == "IS"
     assert reg.resolve("Is") is None
-    assert reg.resolve("US").id == "USA_GOV"
+    assert reg.resolve("US").id == "USAGOV"
     assert reg.resolve("us forces") is None
-    assert reg.resolve("u.s. forces").id == "USA_MIL"  # dotted acronyms are unambiguous in any case
+    assert reg.resolve("u.s. forces").id == "USAMIL"  # dotted acronyms are unambiguous in any case
     assert reg.resolve("AP").id == "AP"
     assert reg.resolve("ap") is None
     assert reg.resolve("Lebanese Forces").id == "LF"  # the party, capitalised as a name
-    assert reg.resolve("the Lebanese forces").id == "LBN_MIL"
+    assert reg.resolve("the Lebanese forces").id == "LBNMIL"
 
 
 def test_fuzzy_only_for_long_capitalised_names(reg: ActorRegistry) -> None:
-    assert code(reg, "Afganistan") == ("AFG_GOV", "AFG", "GOV")
-    assert code(reg, "Phillippines military") == ("PHL_MIL", "PHL", "MIL")
+    assert code(reg, "Afganistan") == ("AFGGOV", "AFG", "GOV")
+    assert code(reg, "Phillippines military") == ("PHLMIL", "PHL", "MIL")
     assert reg.resolve("Hezbolah").id == "HEZBOLLAH"
     assert reg.resolve("Liberation Tigers") is None or reg.resolve("Liberation Tigers").id == "LTTE"
     assert reg.resolve("Irak") is None  # too short to guess
@@ -315,14 +315,14 @@ def test_fuzzy_only_for_long_capitalised_names(reg: ActorRegistry) -> None:
 
 def test_resolve_many_splits_coordination(reg: ActorRegistry) -> None:
     ids = [r.id for r in reg.resolve_many("Hungarian and Romanian officials")]
-    assert ids == ["HUN_GOV", "ROU_GOV"]
+    assert ids == ["HUNGOV", "ROUGOV"]
     ids = [r.id for r in reg.resolve_many("the Nusra Front and Ahrar al-Sham")]
     assert ids == ["NUSRA", "AHRAR"]
-    assert [r.id for r in reg.resolve_many("Israeli helicopters and tanks")] == ["ISR_MIL"]
+    assert [r.id for r in reg.resolve_many("Israeli helicopters and tanks")] == ["ISRMIL"]
 
 
 def test_resolve_accepts_ids(reg: ActorRegistry) -> None:
-    assert reg.resolve("SYR_MIL").id == "SYR_MIL"
+    assert reg.resolve("SYRMIL").id == "SYRMIL"
     assert reg.resolve("NUSRA", "2018-01-01").name == "Hay'at Tahrir al-Sham"
     assert reg.get("KURDS_REB").country is None
     assert reg.get("NOT_AN_ID") is None
@@ -336,15 +336,15 @@ def test_phrases_feed_a_matcher(reg: ActorRegistry) -> None:
     forms = {f.lower(): k for f, k in phrases}
     assert forms["nusra front"] == "NUSRA"
     assert forms["jabhat an-nusra"] == "NUSRA"
-    assert forms["syrian army"] == "SYR_MIL"
-    assert forms["lebanese security forces"] == "LBN_COP"
-    assert forms["syria"] == "SYR_GOV"
+    assert forms["syrian army"] == "SYRMIL"
+    assert forms["lebanese security forces"] == "LBNCOP"
+    assert forms["syria"] == "SYRGOV"
     # ordinary words never match case-insensitively
     for word in ("us", "is", "ap", "who", "sana", "spa", "lebanese", "it", "a", "the", "turkey", "china", "jordan"):
         assert word not in forms, word
     cs = dict(sensitive)
-    assert cs["IS"] == "IS" and cs["US"] == "USA_GOV" and cs["US forces"] == "USA_MIL" and cs["AP"] == "AP"
-    assert cs["Turkey"] == "TUR_GOV"
+    assert cs["IS"] == "IS" and cs["US"] == "USAGOV" and cs["US forces"] == "USAMIL" and cs["AP"] == "AP"
+    assert cs["Turkey"] == "TURGOV"
     # every key is something get() knows, and the forms resolve to their key
     for form, key in phrases[::50] + sensitive[::10]:
         assert reg.get(key) is not None, key
@@ -368,7 +368,7 @@ def test_load_user_files(tmp_path: Path) -> None:
     assert reg.resolve("Reuters").name == "Reuters News Agency"  # a later file replaces an id's rows
     ref = reg.resolve("Jabhat al Ikhtibar")
     assert (ref.id, ref.country, ref.sector) == ("TEST_FRONT", None, "REB")
-    assert reg.resolve("Syrian army").id == "SYR_MIL"  # the package data is still there
+    assert reg.resolve("Syrian army").id == "SYRMIL"  # the package data is still there
 
 
 @pytest.mark.parametrize("row, message", [

@@ -6,7 +6,7 @@ All knowledge lives in the TSV files of ``eventwire/actors/data`` (and in files 
 
 * an alias of a named actor wins ("Hezbollah fighters" -> Hezbollah);
 * otherwise a country (name, adjective, possessive, or in an "of"/"in" phrase) plus an institution noun
-  composes a country actor whose id is ``ISO3_SECTOR`` ("Syrian army" -> SYR_MIL);
+  composes a country actor whose id is ISO3 + SECTOR, as CAMEO writes it ("Syrian army" -> SYRMIL);
 * a bare country name is its government, a bare people noun its civilians;
 * a date picks, among the periods of one identity, the one valid then (Nusra Front -> Hay'at Tahrir al-Sham).
 """
@@ -26,7 +26,7 @@ DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_FILES = ("sectors.tsv", "lexicon.tsv", "countries.tsv", "peoples.tsv", "actors.tsv")
 
 # Sectors of a state's own institutions: a person of a state plus one of these nouns names the institution
-# ("Assad's forces" -> SYR_MIL), not the person.
+# ("Assad's forces" -> SYRMIL), not the person.
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD"})
 # Countries whose capital may stand for the government ("Kabul said") must have at least this many people;
 # smaller capitals ("Victoria", "Male", "Hamilton") are mostly something else in news text.
@@ -39,6 +39,13 @@ _CACHE_LIMIT = 200_000
 class RegistryError(ValueError):
     """A registry file could not be read: the message names the file, the line and what is wrong."""
 
+
+
+
+def composed_id(prefix: str, sector: str) -> str:
+    """Id of a country's (or people's) institution: CAMEO's own code for a country ("SYR" + "MIL" → SYRMIL),
+    so PETRARCH and Phoenix users meet the codes they know; ``KURDS_REB`` for peoples, which CAMEO lacks."""
+    return f"{prefix}{sector}" if len(prefix) == 3 else f"{prefix}_{sector}"
 
 @dataclass(frozen=True)
 class Actor:
@@ -533,7 +540,7 @@ class ActorRegistry:
     # ----------------------------------------------------------------------------------------- lookups
     def get(self, actor_id: str, date: str | None = None) -> Actor | None:
         """The actor with this id (its period valid at ``date``, else its latest), with inherited fields
-        filled in; composed ids such as ``SYR_MIL`` or ``KURDS_REB`` are built on demand."""
+        filled in; composed ids such as ``SYRMIL`` or ``KURDS_REB`` are built on demand."""
         self._build()
         date = _norm_date(date)
         if actor_id in self._rows:
@@ -596,7 +603,7 @@ class ActorRegistry:
                                                    actor.type)
 
     def resolve_many(self, surface: str, date: str | None = None, *, metonymy: bool = False) -> list[ActorRef]:
-        """All actors of a coordinated phrase ("Hungarian and Romanian officials" -> HUN_GOV, ROU_GOV),
+        """All actors of a coordinated phrase ("Hungarian and Romanian officials" -> HUNGOV, ROUGOV),
         each once, in order; a shared head noun is given to every part."""
         self._build()
         toks = _tokens(surface)
@@ -643,7 +650,7 @@ class ActorRegistry:
             return None
         if len(toks) == 1 and re.fullmatch(r"[A-Z0-9]+(_[A-Z0-9]+)*", surface.strip()):
             by_id = self.get(surface.strip(), date)
-            if by_id is not None and ("_" in surface or surface.strip() in self._rows):
+            if by_id is not None and ("_" in surface or surface.strip() in self._rows or len(surface.strip()) == 6):
                 return by_id
         mixed_case = any(c.isupper() for c in surface) and any(c.islower() for c in surface)
         items = self._segment(toks)
@@ -782,7 +789,7 @@ class ActorRegistry:
             if noun_after is not None and actor.type == "person":
                 return self._person_with_noun(actor, noun_after, date)
             if (noun_after is not None and noun_after.value == "institution" and actor.sector == "GOV"
-                    and noun_after.extra in STATE_SECTORS and actor.id == f"{actor.country}_GOV"):
+                    and noun_after.extra in STATE_SECTORS and actor.id == composed_id(actor.country, "GOV")):
                 # a government's own institution: "French government troops", "Kremlin officials"
                 return self._composite(actor.country, noun_after.extra, date)
             return actor
@@ -893,8 +900,8 @@ class ActorRegistry:
         return replace(row, country=country, sector=sector, type=typ)
 
     def _composite(self, prefix: str, sector: str | None, date: str | None) -> Actor | None:
-        """The composed actor of a country (or people) and a sector: ``SYR_MIL``, ``KURDS_REB``, ``SYR``."""
-        aid = f"{prefix}_{sector}" if sector else prefix
+        """The composed actor of a country (or people) and a sector: ``SYRMIL``, ``KURDS_REB``, ``SYR``."""
+        aid = composed_id(prefix, sector) if sector else prefix
         if aid in self._rows:
             rows = self._rows[aid]
             return self._effective(self._pick_row(rows, date, len(rows) - 1), date)
@@ -902,6 +909,8 @@ class ActorRegistry:
 
     def _composite_from_id(self, aid: str) -> Actor | None:
         prefix, _, sector = aid.rpartition("_")
+        if not prefix and len(aid) == 6 and aid[:3] in self.countries and aid[3:] in self.sectors:
+            prefix, sector = aid[:3], aid[3:]  # CAMEO-style "SYRMIL"
         if not prefix or sector not in self.sectors:
             prefix, sector = aid, ""
         sec = self.sectors.get(sector) if sector else None
@@ -957,21 +966,21 @@ class ActorRegistry:
         # match it would fire inside "the northern Lebanese city"; its composed forms are emitted instead
         for c in self.countries.values():
             for n in c.names:
-                yield from emit(n, f"{c.iso3}_GOV")
+                yield from emit(n, composed_id(c.iso3, "GOV"))
             for p in c.people:
                 if p not in c.adjectives:
-                    yield from emit(p, f"{c.iso3}_CVL")
+                    yield from emit(p, composed_id(c.iso3, "CVL"))
             for a in c.adjectives:
                 sens = a.startswith("=") or _is_auto_case_sensitive(a)
                 for noun in composable:
-                    yield from emit(("=" if sens else "") + f"{a.lstrip('=')} {noun}", f"{c.iso3}_{sector_of[noun]}")
+                    yield from emit(("=" if sens else "") + f"{a.lstrip('=')} {noun}", composed_id(c.iso3, sector_of[noun]))
         for p in self.peoples.values():
             for n in p.people:
                 if n not in p.adjectives:
-                    yield from emit(n, f"{p.id}_CVL")
+                    yield from emit(n, composed_id(p.id, "CVL"))
             for a in p.adjectives:
                 for noun in composable:
-                    yield from emit(f"{a} {noun}", f"{p.id}_{sector_of[noun]}")
+                    yield from emit(f"{a} {noun}", composed_id(p.id, sector_of[noun]))
 
 
 # --------------------------------------------------------------------------------------------- helpers
