@@ -34,6 +34,7 @@ PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district",
 PRONOUNS = {"he", "she", "they", "it", "we", "who", "which", "that", "i", "you", "this", "those", "these"}
 NAMED_PLACE_NOUNS = {"town", "village", "city", "province", "district", "neighbourhood", "neighborhood", "suburb",
                      "locality", "area", "region", "commune", "governorate", "camp", "hill", "municipality"}
+PLAN_NOUNS = {"plan", "plot", "intention", "bid", "scheme", "threat", "proposal", "call"}
 REPORT_NOUNS = {"report", "claim", "allegation", "accusation", "rumour", "rumor", "account", "statement"}
 GROUP_NOUNS = {"group", "organisation", "organization", "movement", "militia", "faction", "jihadists", "militants"}
 FACILITIES = {"base", "checkpoint", "post", "outpost", "barracks", "convoy", "compound", "headquarters",
@@ -419,6 +420,9 @@ class EventExtractor:
                         modality, evidence = "alleged", c.text
             if i > 0 and chain[i - 1].dep_ == "xcomp" and self.lex.is_cue(lemma, "plan") and modality == "asserted":
                 modality, evidence = "planned", t.text + " to"
+            if (i > 0 and t.pos_ == "NOUN" and lemma in PLAN_NOUNS and modality == "asserted"
+                    and chain[i - 1].dep_ in ("acl", "compound", "relcl")):
+                modality, evidence = "planned", t.text  # "a plot to kill", "attack plans"
             if i > 0 and chain[i - 1].dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless")
                                                               for c in chain[i - 1].children):
                 modality, evidence = "hypothetical", "if"
@@ -590,8 +594,8 @@ class EventExtractor:
                     sub = next((self._trigger(g) for g in c.children if g.dep_ == "pobj"), None)
                 if sub is not None and sub.event_type == event_type and sub.mode and not mode:
                     mode, cameo = sub.mode, sub.cameo
-        if event_type in ("AGREE", "CONSULT", "COOPERATE") and not actor and not recipient:
-            return []  # "the agreement" with no party named says nothing codable
+        if QUAD_CLASS[event_type] != 4 and not actor and not recipient:
+            return []  # "the agreement", "to be investigated": a verbal or cooperative act by no one named
         arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
         subj, passive = _subject(tok) if trig.pos == "VERB" else (None, False)
         location = self._location(tok, place_obj, m, arg_heads, [subj] if subj is not None and not passive else [])
