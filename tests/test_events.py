@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 CONTRACT = {"id", "event_type", "mode", "contexts", "quad_class", "cameo", "acled_event_type",
             "acled_sub_event_type", "actor", "recipient", "location", "date", "date_end", "date_precision",
             "date_text", "modality", "attribution", "text", "span", "document", "confidence"}

@@ -31,7 +31,6 @@ PLACE_ENTS = {"GPE", "LOC", "FAC"}
 PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district", "region", "area",
                "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "mountains", "valley",
                "camp", "base", "airport", "port", "border", "capital", "hills", "countryside"}
-PRONOUNS = {"he", "she", "they", "it", "we", "who", "which", "that", "i", "you", "this", "those", "these"}
 NAMED_PLACE_NOUNS = {"town", "village", "city", "province", "district", "neighbourhood", "neighborhood", "suburb",
                      "locality", "area", "region", "commune", "governorate", "camp", "hill", "municipality"}
 PLAN_NOUNS = {"plan", "plot", "intention", "bid", "scheme", "threat", "proposal", "call"}
@@ -39,8 +38,6 @@ REPORT_NOUNS = {"report", "claim", "allegation", "accusation", "rumour", "rumor"
 GROUP_NOUNS = {"group", "organisation", "organization", "movement", "militia", "faction", "jihadists", "militants"}
 FACILITIES = {"base", "checkpoint", "post", "outpost", "barracks", "convoy", "compound", "headquarters",
               "position", "centre", "center", "academy", "station", "patrol", "vehicle"}
-UNNAMED_SOURCES = {"source", "sources", "official", "officials", "witness", "witnesses", "activist",
-                   "activists", "report", "reports", "media", "observers", "residents", "resident"}
 
 
 @dataclass
@@ -831,6 +828,8 @@ def _merge_same_sentence(events: list[Event]) -> list[Event]:
         twin.location = twin.location or ev.location
         twin.time = twin.time or ev.time
         twin.mode = twin.mode or ev.mode
+        twin.acled_event_type, twin.acled_sub_event_type = acled_type(twin.event_type, twin.mode, twin.actor,
+                                                                      twin.recipient)
         twin.confidence = max(twin.confidence, ev.confidence)
     return out
 
