@@ -98,7 +98,10 @@ def extract(paths: tuple[str, ...], fmt: str, processes: int, max_bytes: int) ->
     pipe = Pipeline(n_process=processes)
     records: list[dict[str, Any]] = []
     n = 0
-    for _doc, events in pipe.process(_read(paths, max_bytes)):
+    def report(err: ReadError) -> None:
+        click.echo(f"eventwire: skipped {err}", err=True)
+
+    for _doc, events in pipe.process(_read(paths, max_bytes), on_error=report):
         n += 1
         batch = [e.to_dict() for e in events]
         if fmt == "jsonl":
@@ -140,7 +143,11 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
         pipe = Pipeline(n_process=processes, batch_size=batch_size)
         added = skipped = n_events = 0
         bar = tqdm(desc="articles", unit="doc", file=sys.stderr, disable=quiet or None)
-        for doc, events in pipe.process(fresh):
+        def failed(err: ReadError) -> None:
+            click.echo(f"eventwire: skipped {err}", err=True)
+            record(err)
+
+        for doc, events in pipe.process(fresh, on_error=failed):
             if store.add(doc, events):
                 added += 1
                 n_events += len(events)

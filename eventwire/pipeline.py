@@ -1,32 +1,45 @@
 """The whole flow without a database: documents in, events out (read → clean → nlp → mentions → events)."""
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+import logging
+from typing import Callable, Iterable, Iterator
 
 from eventwire.events import EventExtractor
-from eventwire.model import Document, Event, Place, content_id
+from eventwire.model import Document, Event, Place, ReadError, content_id
 from eventwire.nlp import load_nlp
 
+log = logging.getLogger(__name__)
 MAX_CHARS = 2_000_000  # the readers' default size cap; spaCy's own limit is raised to match
 
 
 class Pipeline:
     """spaCy plus eventwire's stages, loaded once; `process` streams (document, events) pairs."""
 
-    def __init__(self, n_process: int = 1, batch_size: int = 16) -> None:
+    def __init__(self, n_process: int = 1, batch_size: int = 16, extractor: EventExtractor | None = None) -> None:
         self.nlp = load_nlp()
         self.nlp.max_length = max(self.nlp.max_length, MAX_CHARS + 1)
-        self.extractor = EventExtractor()
+        self.extractor = extractor or EventExtractor()
         self.n_process = n_process
         self.batch_size = batch_size
 
     def _parse(self, items: Iterable[tuple[str, object]]):
         return self.nlp.pipe(items, as_tuples=True, n_process=self.n_process, batch_size=self.batch_size)
 
-    def process(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
-        """Events of each document, in input order."""
+    def process(self, documents: Iterable[Document],
+                on_error: Callable[[ReadError], None] | None = None) -> Iterator[tuple[Document, list[Event]]]:
+        """Events of each document, in input order. A document the extractor fails on is reported to
+        `on_error` (or logged) and skipped: one bad article never stops a batch."""
         for doc, document in self._parse((d.text, d) for d in documents):
-            yield document, self.extractor.extract(doc, document)
+            try:
+                events = self.extractor.extract(doc, document)
+            except Exception as exc:  # noqa: BLE001 - any failure is this document's, not the batch's
+                error = ReadError(document.path or document.id, f"event extraction failed: {exc!r}")
+                if on_error is None:
+                    log.error("%s", error)
+                else:
+                    on_error(error)
+                continue
+            yield document, events
 
     def extract_texts(self, items: Iterable[tuple[str, str | None]]) -> Iterator[list[Event]]:
         """Events of bare texts given with their publication date (or None)."""

@@ -102,3 +102,25 @@ def test_request_and_meeting(extract):
 
 def test_no_event_in_plain_background(extract):
     assert extract("The town lies in a valley surrounded by orchards and stone quarries.") == []
+
+
+def test_a_document_the_extractor_fails_on_does_not_stop_the_batch(pipeline):
+    from eventwire.events import EventExtractor
+    from eventwire.model import Document, content_id
+    from eventwire.pipeline import Pipeline
+
+    class FailsOnPoison(EventExtractor):  # fault injection: a real extractor that breaks on one article
+        def extract(self, doc, document):
+            if "poison" in document.text:
+                raise RuntimeError("boom")
+            return super().extract(doc, document)
+
+    pipe = Pipeline(extractor=FailsOnPoison())  # spaCy and the registries are already loaded: cheap
+    texts = ["Hezbollah fighters attacked Nusra Front positions near Arsal.", "A poison sentence here.",
+             "Russian jets bombed villages in Hama province on Monday."]
+    docs = [Document(id=content_id(t), text=t, path=f"doc{i}.txt") for i, t in enumerate(texts)]
+    errors = []
+    out = list(pipe.process(docs, on_error=errors.append))
+    assert [d.path for d, _ in out] == ["doc0.txt", "doc2.txt"]
+    assert all(events for _, events in out)
+    assert len(errors) == 1 and errors[0].source == "doc1.txt" and "boom" in errors[0].reason
