@@ -123,6 +123,9 @@ class EventExtractor:
         found: list[tuple[int, int, str]] = []
         for ent in doc.ents:
             if ent.label_ == "DATE":
+                after = doc[ent.end].text if ent.end < len(doc) else ""
+                if ent.text.isdigit() and after in ("UTC", "GMT", "GST", "local", "hours", "hrs", "am", "pm"):
+                    continue  # "1800 UTC" is a time of day, not the year 1800
                 found.append((ent.start_char, ent.end_char, ent.text))
         for start, end, text in find_time_expressions(doc.text):
             if not any(s <= start < e or start <= s < end for s, e, _ in found):
@@ -161,6 +164,9 @@ class EventExtractor:
         else:
             return None
         lemma = tok.lemma_.lower()
+        if pos == "NOUN" and any(c.dep_ in ("compound", "amod") and self.lex.is_cue(c.lemma_.lower(), "not_event")
+                                 for c in tok.children):
+            return None  # "a heart attack", "a legal battle", "a trade war"
         bucket = self.lex.triggers.get((lemma, pos)) or self.lex.triggers.get((tok.lower_, pos))
         if not bucket and pos == "VERB" and tok.tag_ == "VBG":  # "the shelling", "fighting" tagged as verbs
             bucket = self.lex.triggers.get((tok.lower_, "NOUN"))
@@ -591,6 +597,9 @@ class EventExtractor:
                     sub = next((self._trigger(g) for g in c.children if g.dep_ == "pobj"), None)
                 if sub is not None and sub.event_type == event_type and sub.mode and not mode:
                     mode, cameo = sub.mode, sub.cameo
+        if QUAD_CLASS[event_type] != 4:  # "talk to people": anyone at all is no party to a statement
+            actor = [a for a in actor if not (a.type == "generic" and a.name == "people")]
+            recipient = [r for r in recipient if not (r.type == "generic" and r.name == "people")]
         if QUAD_CLASS[event_type] != 4 and not actor and not recipient:
             return []  # "the agreement", "to be investigated": a verbal or cooperative act by no one named
         arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
