@@ -212,7 +212,10 @@ class EventExtractor:
                 and not any(c.dep_ in ("compound", "amod", "poss", "nummod") for c in head.children)):
             return self._antecedent(head, m)  # "it", "the group": the party named before
         inner = [head]
-        stack = [c for c in head.children if c.dep_ in NP_INNER or (c.dep_ == "prep" and c.lower_ == "of")]
+        # "fighters of the Nusra Front", "fighters from the Nusra Front" (but "fighters from Syria" is an origin)
+        stack = [c for c in head.children if c.dep_ in NP_INNER or (c.dep_ == "prep" and c.lower_ == "of")
+                 or (c.dep_ == "prep" and c.lower_ == "from"
+                     and not any(self._is_place(g, m) for g in c.children if g.dep_ == "pobj"))]
         while stack:
             c = stack.pop()
             inner.append(c)
@@ -225,8 +228,17 @@ class EventExtractor:
                 ref = self._actor_of_np(c, m)
                 if ref is not None:
                     return ref
+        for c in (k for t in inner for k in t.children):
+            if c.dep_ in ("acl", "relcl") and c.lemma_ in ("lead", "call", "head", "know", "name"):
+                # "an alliance led by the Nusra Front", "the coalition, which calls itself Jaish al-Fatah"
+                for g in [*c.children, *(a for k in c.children if k.dep_ == "agent" for a in k.children)]:
+                    if g.dep_ in ("pobj", "oprd", "attr", "dobj", "xcomp", "npadvmod") and g.i in m.actor_at:
+                        return _copy(m.actor_at[g.i][2], head.doc, m.actor_at[g.i])
+                    for t in g.subtree:
+                        if g.dep_ in ("oprd", "xcomp", "pobj") and t.i in m.actor_at:
+                            return _copy(m.actor_at[t.i][2], head.doc, m.actor_at[t.i])
         for t in sorted(inner, key=lambda t: t.i):
-            if t.i in m.named_at:
+            if t.i in m.named_at and not self._is_place(t, m):
                 s, e = m.named_at[t.i]
                 name = _strip_det(head.doc[s:e]).text
                 return ActorRef(name=name, text=name, type="unresolved")
@@ -793,7 +805,15 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
                 return None, False
             t = gov
         elif t.dep_ == "pcomp" and head.dep_ == "prep":
-            t = head.head
+            gov = head.head
+            if head.lower_ == "of" and gov.lemma_ in ("accuse", "blame", "suspect", "charge", "convict"):
+                obj = next((c for c in gov.children if c.dep_ in OBJECTS), None)  # "accused Turkey of allowing"
+                if obj is not None:
+                    return obj, False
+                subj = next((c for c in gov.children if c.dep_ in PASSIVE_SUBJECTS), None)
+                if subj is not None:  # "X was accused of killing": X did it
+                    return subj, False
+            t = gov
         else:
             return None, False
     return None, False
@@ -851,7 +871,7 @@ def _compatible(a: list[ActorRef], b: list[ActorRef]) -> bool:
 def _unique(refs: list[ActorRef]) -> list[ActorRef]:
     out: list[ActorRef] = []
     for r in refs:
-        if not any((r.id and r.id == o.id) or (not r.id and r.name == o.name and r.text == o.text) for o in out):
+        if not any((r.id and r.id == o.id) or (not r.id and r.name == o.name) for o in out):
             out.append(r)
     return out
 
