@@ -89,3 +89,16 @@ def test_failures_exit_nonzero_with_one_line():
     assert p.returncode != 0 and "nowhere.duckdb" in p.stderr
     p = ew("extract", "/nonexistent/article.txt")
     assert p.returncode != 0 and "article.txt" in p.stderr
+
+
+def test_a_repeated_pull_quote_is_kept_once_and_yields_no_twin_events():
+    path = str(EXAMPLES / "2016-01-12_madaya_aid.txt")
+    raw = open(path, encoding="utf-8").read()
+    quote = "surviving on soup made from grass and leaves"
+    assert raw.count(quote) == 2  # the page prints it in the body and again as a pull quote
+    doc = json.loads(ew("clean", "--json", path).stdout)
+    assert doc["text"].count(quote) == 1
+    assert any(r["reason"] == "duplicate" and quote in r["text"] for r in doc["removed_lines"])
+    events = [json.loads(line) for line in ew("extract", path).stdout.splitlines()]
+    keys = [(e["text"], e["event_type"], e["trigger_span"][0]) for e in events]
+    assert events and len(keys) == len(set(keys))
