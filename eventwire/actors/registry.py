@@ -23,7 +23,9 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 from eventwire.model import ActorRef
 
 DATA_DIR = Path(__file__).parent / "data"
-DEFAULT_FILES = ("sectors.tsv", "lexicon.tsv", "countries.tsv", "peoples.tsv", "actors.tsv")
+# The world's countries are one table, shared with the gazetteer; the rest is the registry's own.
+COUNTRIES_FILE = Path(__file__).resolve().parents[1] / "geo" / "data" / "countries.tsv"
+DEFAULT_FILES = ("sectors.tsv", "lexicon.tsv", COUNTRIES_FILE, "peoples.tsv", "actors.tsv")
 
 # Sectors of a state's own institutions: a person of a state plus one of these nouns names the institution
 # ("Assad's forces" -> SYRMIL), not the person.
@@ -306,6 +308,7 @@ class ActorRegistry:
         kinds = {
             "actors": ["id", "name", "country", "sector", "type", "valid_from", "valid_to", "parent", "aliases"],
             "countries": ["iso3", "name", "aliases", "adjectives", "people"],
+            "world": ["iso2", "iso3", "name", "lat", "lon", "aliases", "adjectives", "people"],
             "peoples": ["id", "name", "adjectives", "people"],
             "lexicon": ["kind", "sector", "compose", "forms"],
             "sectors": ["code", "label", "type", "meaning"],
@@ -381,6 +384,11 @@ class ActorRegistry:
             if iso3 not in self.countries:
                 cap = geo.get("capital") if geo.get("population", 0) >= CAPITAL_MIN_POPULATION else None
                 self.countries[iso3] = Country(iso3, geo["name"], [geo["name"]], capital=cap or None)
+
+    def _read_world(self, path: Path, body: list[tuple[int, list[str]]]) -> None:
+        """The gazetteer's country table: its names, adjectives and peoples, without the coordinates."""
+        self._read_countries(path, [(n, [iso3, name, aliases, adjectives, people])
+                                    for n, (_iso2, iso3, name, _lat, _lon, aliases, adjectives, people) in body])
 
     def _read_peoples(self, path: Path, body: list[tuple[int, list[str]]]) -> None:
         for lineno, (pid, name, adjectives, people) in body:

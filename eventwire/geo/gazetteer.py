@@ -149,12 +149,20 @@ def countries() -> dict[str, CountryInfo]:
     """The country table (ISO2 → CountryInfo) from ``countries.tsv``."""
     table: dict[str, CountryInfo] = {}
     path = DATA_DIR / "countries.tsv"
-    for row in _read_tsv(path):
-        if len(row) != 7:
-            raise ValueError(f"{path}: row for {row[0]!r} has {len(row)} columns, expected 7 "
-                             "(iso2, iso3, name, lat, lon, aliases, adjectives)")
-        iso2, iso3, name, lat, lon, aliases, adjectives = row
-        table[iso2] = CountryInfo(iso2, iso3, name, _float(lat), _float(lon), _split(aliases), _split(adjectives))
+    rows = iter(_read_tsv(path))
+    next(rows)  # the header line
+    for row in rows:
+        row += [""] * (8 - len(row))
+        if len(row) != 8:
+            raise ValueError(f"{path}: row for {row[0]!r} has {len(row)} columns, expected 8 "
+                             "(iso2, iso3, name, lat, lon, aliases, adjectives, people)")
+        iso2, iso3, name, lat, lon, aliases, adjectives, _people = row
+        if not iso2:
+            continue
+        # "=Turkey" (match case-sensitively) and "-Congo" (not this country) are the actor registry's marks
+        names = tuple(a.lstrip("=") for a in _split(aliases) if not a.startswith("-"))
+        table[iso2] = CountryInfo(iso2, iso3, name, _float(lat), _float(lon), names,
+                                  tuple(a.lstrip("=") for a in _split(adjectives)))
     return table
 
 
