@@ -139,7 +139,16 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
             errors.append(err)
             store.add_error(err)
 
-        fresh = (d for d in _read(paths, max_bytes, on_error=record) if not store.has_document(d.id))
+        n_seen = 0
+
+        def fresh_documents():
+            nonlocal n_seen
+            for d in _read(paths, max_bytes, on_error=record):
+                n_seen += 1  # read fine, whether new or already stored
+                if not store.has_document(d.id):
+                    yield d
+
+        fresh = fresh_documents()
         pipe = Pipeline(n_process=processes, batch_size=batch_size)
         added = skipped = n_events = 0
         bar = tqdm(desc="articles", unit="doc", file=sys.stderr, disable=quiet or None)
@@ -157,6 +166,8 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
         bar.close()
         if not quiet:
             click.echo(_summary(store, db, added, n_events, len(errors)))
+    if errors and added == skipped == 0 and n_seen == 0:
+        _fail(f"no readable article among {len(errors)} input(s); see the reasons above")
 
 
 def _summary(store, db: str, added: int, n_events: int, n_errors: int) -> str:
@@ -185,6 +196,9 @@ def events(db: str, actor, event_type, since, until, country, limit, fmt: str) -
     from eventwire.events.lexicon import PLOVER_TYPES
     from eventwire.store import EventFilter, Store
 
+    for name, value in (("--since", since), ("--until", until)):
+        if value and not _is_iso_date(value):
+            _fail(f"{name} {value!r} is not a date: write YYYY-MM-DD (or YYYY-MM, YYYY)")
     if event_type and event_type.upper() not in PLOVER_TYPES:
         _fail(f"unknown event type {event_type!r}; one of: {' '.join(PLOVER_TYPES)}")
     try:
@@ -194,6 +208,12 @@ def events(db: str, actor, event_type, since, until, country, limit, fmt: str) -
     with store:
         records = list(store.events(EventFilter(actor, event_type, since, until, country, limit)))
     _print_events(records, fmt)
+
+
+def _is_iso_date(value: str) -> bool:
+    import re
+
+    return re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) is not None
 
 
 @main.command("eval")

@@ -133,7 +133,8 @@ class Store:
             args.append(flt.since)
         if flt.until:
             where.append("date <= ?")
-            args.append(flt.until)
+            # "2015-05" means to the end of May: pad a month or a year past its last day
+            args.append(flt.until + {4: "-99-99", 7: "-99"}.get(len(flt.until), ""))
         if flt.country:
             cc = flt.country.upper()
             where.append("(country_code = ? OR id IN (SELECT event_id FROM event_actors WHERE country = ?))")

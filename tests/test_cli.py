@@ -84,11 +84,15 @@ def test_run_is_idempotent_and_records_bad_input(tmp_path):
     assert len(csv_out.stdout.splitlines()) > 2
 
 
-def test_failures_exit_nonzero_with_one_line():
+def test_failures_exit_nonzero_with_one_line(tmp_path):
     p = ew("events", "--db", "/nonexistent/nowhere.duckdb")
     assert p.returncode != 0 and "nowhere.duckdb" in p.stderr
     p = ew("extract", "/nonexistent/article.txt")
     assert p.returncode != 0 and "article.txt" in p.stderr
+    p = ew("run", "/nonexistent/article.txt", "--db", str(tmp_path / "ew.duckdb"), "--quiet")
+    assert p.returncode != 0 and "no readable article" in p.stderr
+    p = ew("events", "--since", "yesterday")
+    assert p.returncode != 0 and "--since 'yesterday' is not a date" in p.stderr
 
 
 def test_a_repeated_pull_quote_is_kept_once_and_yields_no_twin_events():
