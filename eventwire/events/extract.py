@@ -7,6 +7,7 @@ One trigger gives one event; a noun trigger that is an argument of a verb trigge
 from __future__ import annotations
 
 import csv
+import re
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district",
 NAMED_PLACE_NOUNS = {"town", "village", "city", "province", "district", "neighbourhood", "neighborhood", "suburb",
                      "locality", "area", "region", "commune", "governorate", "camp", "hill", "municipality"}
 PLAN_NOUNS = {"plan", "plot", "intention", "bid", "scheme", "threat", "proposal", "call"}
+# A news dateline opening the text: "BEIRUT - ", "SURUC, Turkey - ", "BEIRUT (Crossroads Wire) - "
+DATELINE = re.compile(r"[A-Z][A-Z.'’ ]{2,40}(?:, [A-Z][\w.'’ ]{1,40})?(?: \([^)\n]{1,60}\))? ?[-–—]{1,2} ")
 REPORT_NOUNS = {"report", "claim", "allegation", "accusation", "rumour", "rumor", "account", "statement"}
 GROUP_NOUNS = {"group", "organisation", "organization", "movement", "militia", "faction", "jihadists", "militants"}
 FACILITIES = {"base", "checkpoint", "post", "outpost", "barracks", "convoy", "compound", "headquarters",
@@ -114,6 +117,14 @@ class EventExtractor:
                     m.place_spans.append((name.i, end))
                     m.named_places.add((name.i, end))
         m.place_spans = _dedupe_spans(m.place_spans)
+        dateline = DATELINE.match(doc.text)
+        if dateline:  # "SURUC, Turkey - …": where the reporter files from, not a party or the event's place
+            cut = doc.char_span(0, dateline.end(), alignment_mode="expand")
+            if cut is not None:
+                for i in range(cut.start, cut.end):
+                    m.actor_at.pop(i, None)
+                    m.named_at.pop(i, None)
+                m.place_spans = [(s, e) for s, e in m.place_spans if s >= cut.end]
         # Places first seen without context give the document's country evidence.
         for start, end in m.place_spans:
             place = self._place(doc, m, start, end)
@@ -238,7 +249,8 @@ class EventExtractor:
                         if g.dep_ in ("oprd", "xcomp", "pobj") and t.i in m.actor_at:
                             return _copy(m.actor_at[t.i][2], head.doc, m.actor_at[t.i])
         for t in sorted(inner, key=lambda t: t.i):
-            if t.i in m.named_at and not self._is_place(t, m):
+            if t.i in m.named_at and not self._is_place(t, m) and (
+                    t.i == head.i or (t.head.i == head.i and t.dep_ in ("compound", "poss"))):
                 s, e = m.named_at[t.i]
                 name = _strip_det(head.doc[s:e]).text
                 return ActorRef(name=name, text=name, type="unresolved")
@@ -558,7 +570,7 @@ class EventExtractor:
         found: list[tuple[Token, Trigger]] = []
         for tok in doc:
             trig = self._trigger(tok)
-            if trig is not None and not (trig.pos == "VERB" and tok.dep_ == "amod"):  # "a captured Humvee"
+            if trig is not None and not (trig.pos == "VERB" and _adjectival(tok)):  # "a captured Humvee"
                 found.append((tok, trig))
         # Fold a noun trigger into a verb trigger of the same quad that governs it ("launched an attack" is
         # one event with the light verb's subject; "the strike killed 12" is one event).
@@ -817,6 +829,12 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
         else:
             return None, False
     return None, False
+
+
+def _adjectival(tok: Token) -> bool:
+    """A participle used as an adjective before its noun: "a captured Humvee", "wounded civilians"."""
+    return tok.dep_ == "amod" or (tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN") and tok.i < tok.head.i
+                                  and tok.dep_ in ("compound", "nmod", "amod", "conj"))
 
 
 def _participle(noun: Token) -> Token | None:
