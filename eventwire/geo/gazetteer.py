@@ -466,7 +466,9 @@ def _build(geonames_dumps: Iterable[Path] = (), extra_files: Iterable[Path] = ()
             population = extra_pop if extra_pop is not None else population
         code = "PPLC" if gid in capital_ids else "PPL"
         admin1 = city.get("admin1code") or None
-        builder.add((gid, city["name"], float(city["latitude"]), float(city["longitude"]), city["countrycode"],
+        # the news spelling listed first in place_names.tsv names the place ("Arsal", not GeoNames' "Aarsâl")
+        display = extra_names[gid][1][0] if extra_names.get(gid, (None, ()))[1] else city["name"]
+        builder.add((gid, display, float(city["latitude"]), float(city["longitude"]), city["countrycode"],
                      admin1, code, population, "", 0), names,
                     primary=[_fold(city["name"]), *extra_names.get(gid, (None, ()))[1]])
         if admin1:
