@@ -124,3 +124,35 @@ def test_a_document_the_extractor_fails_on_does_not_stop_the_batch(pipeline):
     assert [d.path for d, _ in out] == ["doc0.txt", "doc2.txt"]
     assert all(events for _, events in out)
     assert len(errors) == 1 and errors[0].source == "doc1.txt" and "boom" in errors[0].reason
+
+
+def test_a_dateline_is_neither_party_nor_place(extract):
+    ev = one(extract("SURUC, Turkey - US-led coalition warplanes struck Islamic State positions around Kobani "
+                     "on Tuesday."), "ASSAULT")
+    assert "TUR" not in countries(ev["actor"]) and ev["location"]["name"] == "Kobani"
+
+
+def test_accused_of_makes_the_accused_the_doer(extract):
+    events = extract("Syrian officials accused Turkey of allowing fighters to cross the border.")
+    accuse = one(events, "ACCUSE")
+    assert "SYR" in countries(accuse["actor"]) and "TUR" in countries(accuse["recipient"])
+    assert all("SYR" not in countries(e["actor"]) for e in events if e["event_type"] != "ACCUSE")
+
+
+def test_alliance_led_by_a_group_acts_as_that_group(extract):
+    ev = one(extract("An alliance of rebel groups led by the Nusra Front seized the city of Idlib on Saturday."),
+             "COERCE")
+    assert any("Nusra" in n for n in names(ev["actor"])) and ev["recipient"] == []
+
+
+def test_statements_of_intent_and_demands_are_verbal_events(extract):
+    events = extract("Syria says it is willing to withdraw its troops from Lebanon.")
+    assert one(events, "RETREAT")["modality"] == "planned" and one(events, "AGREE")
+    demand = one(extract("A British minister said Libya must hand over the two suspects."), "REQUEST")
+    assert "LBY" in countries(demand["recipient"])
+
+
+def test_words_that_only_look_like_violence(extract):
+    assert extract("The senator suffered a heart attack last year.") == []
+    ev = one(extract("Biden attacked Trump for his response to the pandemic."), "ACCUSE")
+    assert ev["quad_class"] == 3
