@@ -662,8 +662,14 @@ class EventExtractor:
         derived: list[tuple[str, list[ActorRef], list[ActorRef], str]] = []
         if ev.modality == "planned" and self.lex.is_cue(cue, "intent") and ev.event_type not in (
                 "AGREE", "THREATEN", "REQUEST", "ACCUSE", "REJECT"):
-            verbal = "AGREE" if QUAD_CLASS[ev.event_type] in (1, 2) else "THREATEN"
+            conditional = any(c.dep_ == "advcl" and any(k.dep_ == "mark" and k.lower_ in ("unless", "if")
+                                                        for k in c.children) for c in tok.children)
+            # "will withdraw unless…" is a threat whatever it promises; a plain intent to cooperate agrees
+            verbal = "AGREE" if QUAD_CLASS[ev.event_type] in (1, 2) and not conditional else "THREATEN"
             derived.append((verbal, ev.actor, ev.recipient, "030" if verbal == "AGREE" else "130"))
+        if ev.modality == "negated" and word in ("not", "n't", "never") and ev.event_type != "REJECT" and any(
+                c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll", "wo") for c in tok.children):
+            derived.append(("REJECT", ev.actor, ev.recipient, "120"))  # "will not meet their demands"
         if ev.modality == "hypothetical" and cue in ("must", "should") and ev.event_type != "REQUEST":
             speaker = self._actors(source_tok, m, None) if source_tok is not None else []
             derived.append(("REQUEST", speaker, ev.actor, "100"))
