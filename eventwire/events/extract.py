@@ -52,6 +52,7 @@ class Mentions:
     place_spans: list[tuple[int, int]] = field(default_factory=list)
     place_cache: dict[tuple[int, int], Place | None] = field(default_factory=dict)
     named_places: set[tuple[int, int]] = field(default_factory=set)  # "the village of X": a place by its words
+    dateline_end: int = 0  # token index where a "BEIRUT - " dateline ends
     times: list[tuple[int, int, TimeSpan]] = field(default_factory=list)  # char spans
     countries: Counter = field(default_factory=Counter)  # ISO2 evidence for place disambiguation
 
@@ -124,7 +125,7 @@ class EventExtractor:
                 for i in range(cut.start, cut.end):
                     m.actor_at.pop(i, None)
                     m.named_at.pop(i, None)
-                m.place_spans = [(s, e) for s, e in m.place_spans if s >= cut.end]
+                m.dateline_end = cut.end  # its place stays a toponym of the article, never an event's place
         # Places first seen without context give the document's country evidence.
         for start, end in m.place_spans:
             place = self._place(doc, m, start, end)
@@ -510,7 +511,7 @@ class EventExtractor:
         the nearest place of the sentence that is not a party, an origin ("Yemen-based") or a source's seat."""
         doc = tok.doc
         sent = tok.sent
-        in_sent = [(s, e) for s, e in m.place_spans if sent.start <= s < sent.end]
+        in_sent = [(s, e) for s, e in m.place_spans if sent.start <= s < sent.end and s >= m.dateline_end]
         if not in_sent:
             return None
         near = {t.i for h in [tok, *arg_heads] for t in h.subtree}
