@@ -387,7 +387,8 @@ class ActorRegistry:
 
     def _read_world(self, path: Path, body: list[tuple[int, list[str]]]) -> None:
         """The gazetteer's country table: its names, adjectives and peoples, without the coordinates."""
-        self._read_countries(path, [(n, [iso3, name, aliases, adjectives, people])
+        # "~England": the United Kingdom as an actor, though England is a place of its own
+        self._read_countries(path, [(n, [iso3, name, aliases.replace("~", ""), adjectives, people])
                                     for n, (_iso2, iso3, name, _lat, _lon, aliases, adjectives, people) in body])
 
     def _read_peoples(self, path: Path, body: list[tuple[int, list[str]]]) -> None:

@@ -159,8 +159,9 @@ def countries() -> dict[str, CountryInfo]:
         iso2, iso3, name, lat, lon, aliases, adjectives, _people = row
         if not iso2:
             continue
-        # "=Turkey" (match case-sensitively) and "-Congo" (not this country) are the actor registry's marks
-        names = tuple(a.lstrip("=") for a in _split(aliases) if not a.startswith("-"))
+        # "=Turkey" (match case-sensitively), "-Congo" (not this country) and "~England" (this country only as
+        # an actor) are the actor registry's marks
+        names = tuple(a.lstrip("=") for a in _split(aliases) if not a.startswith(("-", "~")))
         table[iso2] = CountryInfo(iso2, iso3, name, _float(lat), _float(lon), names,
                                   tuple(a.lstrip("=") for a in _split(adjectives)))
     return table
