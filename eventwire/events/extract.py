@@ -24,6 +24,8 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj", "dative", "attr", "oprd"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "around", "inside", "across", "into", "throughout",
                   "on", "over", "within", "onto", "along", "towards", "toward", "off", "close"}
+# After these a country is where something happens, not whom it is done to ("an incursion into Syria")
+INSIDE_PREPS = {"in", "into", "inside", "across", "throughout", "within"}
 # Children of a noun phrase that still describe the same party ("rival Islamic State positions",
 # "the Taliban's fighters", "fighters of the Nusra Front"); relative clauses and places do not.
 NP_INNER = {"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "npadvmod", "case", "flat"}
@@ -179,6 +181,8 @@ class EventExtractor:
         if pos == "NOUN" and any(c.dep_ in ("compound", "amod") and self.lex.is_cue(c.lemma_.lower(), "not_event")
                                  for c in tok.children):
             return None  # "a heart attack", "a legal battle", "a trade war"
+        if pos == "NOUN" and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+            return None  # a modifier of another noun: "the main fighting force", "attack helicopters"
         bucket = self.lex.triggers.get((lemma, pos)) or self.lex.triggers.get((tok.lower_, pos))
         if not bucket and pos == "VERB" and tok.tag_ == "VBG":  # "the shelling", "fighting" tagged as verbs
             bucket = self.lex.triggers.get((tok.lower_, "NOUN"))
@@ -227,7 +231,7 @@ class EventExtractor:
         # "fighters of the Nusra Front", "fighters from the Nusra Front" (but "fighters from Syria" is an origin)
         stack = [c for c in head.children if c.dep_ in NP_INNER or (c.dep_ == "prep" and c.lower_ == "of")
                  or (c.dep_ == "prep" and c.lower_ == "from"
-                     and not any(self._is_place(g, m) for g in c.children if g.dep_ == "pobj"))]
+                     and not any(self._is_place(g, m, as_place=True) for g in c.children if g.dep_ == "pobj"))]
         while stack:
             c = stack.pop()
             inner.append(c)
@@ -292,8 +296,10 @@ class EventExtractor:
                     return _copy(ref, doc, m.actor_at[i])
         return None
 
-    def _is_place(self, tok: Token, m: Mentions) -> bool:
-        return any(s <= tok.i < e for s, e in m.place_spans) and tok.i not in m.actor_at
+    def _is_place(self, tok: Token, m: Mentions, as_place: bool = False) -> bool:
+        """Whether a token names a place rather than a party. A country is a party ("Turkey attacked")
+        unless its role makes it a place (`as_place`: "an incursion into Syria", "a journalist from Yemen")."""
+        return any(s <= tok.i < e for s, e in m.place_spans) and (as_place or tok.i not in m.actor_at)
 
     def _arguments(self, tok: Token, trig: Trigger, m: Mentions, date_iso: str | None):
         """(actor, recipient, seized_place) for a verb or noun trigger."""
@@ -380,8 +386,8 @@ class EventExtractor:
                 for g in c.children:
                     if g.dep_ != "pobj":
                         continue
-                    if self._is_place(g, m):
-                        place_obj = g
+                    if self._is_place(g, m, as_place=c.lower_ in INSIDE_PREPS):
+                        place_obj = g  # "an incursion into northeast Syria": where, not whom
                         continue
                     if c.lower_ == "between" or (trig.event_type == "ASSAULT" and "symmetric" in trig.flags
                                                  and c.lower_ == "with"):
@@ -638,9 +644,12 @@ class EventExtractor:
                     recipient = recipient or ([target] if target else [])
                     if not recipient and c.lower_[5:] == "government":
                         recipient = [ActorRef(name="government", text=c.text, sector="GOV", type="generic")]
-        if location is not None and location.country_code:
-            actor = [self._localise(r, location.country_code, document.published) for r in actor]
-            recipient = [self._localise(r, location.country_code, document.published) for r in recipient]
+        # A generic state party ("the government", "a military base") belongs to the country where the event
+        # happened, else to the country the article is plainly about.
+        home = location.country_code if location is not None and location.country_code else _main_country(m)
+        if home:
+            actor = [self._localise(r, home, document.published) for r in actor]
+            recipient = [self._localise(r, home, document.published) for r in recipient]
         when = self._time(tok, m)
         modality, evidence, attribution, source_tok = self._modality(tok, trig, actor, m)
         if subj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
@@ -836,6 +845,14 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
         else:
             return None, False
     return None, False
+
+
+def _main_country(m: Mentions) -> str | None:
+    """The ISO2 country an article is plainly about: at least half of its country evidence, seen twice."""
+    if not m.countries:
+        return None
+    (top, n), total = m.countries.most_common(1)[0], sum(m.countries.values())
+    return top if n >= 2 and n * 2 >= total else None
 
 
 def _adjectival(tok: Token) -> bool:
