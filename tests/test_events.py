@@ -156,3 +156,10 @@ def test_words_that_only_look_like_violence(extract):
     assert extract("The senator suffered a heart attack last year.") == []
     ev = one(extract("Biden attacked Trump for his response to the pandemic."), "ACCUSE")
     assert ev["quad_class"] == 3
+
+
+def test_a_country_entered_is_the_place_and_a_modifier_noun_is_no_event(extract):
+    ev = one(extract("Turkey began an incursion into northeast Syria on Wednesday."), "ASSAULT")
+    assert "TUR" in countries(ev["actor"]) and ev["recipient"] == []
+    assert ev["location"]["country_code"] == "SY"
+    assert extract("The YPG is the main fighting force of the SDF.") == []
