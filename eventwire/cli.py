@@ -18,13 +18,17 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
+def _say_skipped(err: ReadError) -> None:
+    click.echo(f"eventwire: skipped {err}", err=True)
+
+
 def _read(paths: Iterable[str], max_bytes: int, on_error=None) -> Iterable[Document]:
     """Documents from the inputs; each unreadable one is reported on stderr (and to `on_error`) and skipped."""
     from eventwire.ingest import read_inputs
 
     for item in read_inputs(list(paths), max_bytes=max_bytes, stdin=sys.stdin):
         if isinstance(item, ReadError):
-            click.echo(f"eventwire: skipped {item}", err=True)
+            _say_skipped(item)
             if on_error is not None:
                 on_error(item)
         else:
@@ -98,10 +102,7 @@ def extract(paths: tuple[str, ...], fmt: str, processes: int, max_bytes: int) ->
     pipe = Pipeline(n_process=processes)
     records: list[dict[str, Any]] = []
     n = 0
-    def report(err: ReadError) -> None:
-        click.echo(f"eventwire: skipped {err}", err=True)
-
-    for _doc, events in pipe.process(_read(paths, max_bytes), on_error=report):
+    for _doc, events in pipe.process(_read(paths, max_bytes), on_error=_say_skipped):
         n += 1
         batch = [e.to_dict() for e in events]
         if fmt == "jsonl":
@@ -153,7 +154,7 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
         added = skipped = n_events = 0
         bar = tqdm(desc="articles", unit="doc", file=sys.stderr, disable=quiet or None)
         def failed(err: ReadError) -> None:
-            click.echo(f"eventwire: skipped {err}", err=True)
+            _say_skipped(err)
             record(err)
 
         for doc, events in pipe.process(fresh, on_error=failed):

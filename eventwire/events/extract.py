@@ -6,17 +6,15 @@ One trigger gives one event; a noun trigger that is an argument of a verb trigge
 """
 from __future__ import annotations
 
-import csv
-import re
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from eventwire.events.lexicon import DATA, QUAD_CLASS, Lexicon, Trigger, acled_type, default_lexicon
+from eventwire.events.lexicon import DATA, QUAD_CLASS, Lexicon, Trigger, acled_type, default_lexicon, read_table
 from eventwire.model import ActorRef, Document, Event, Place, TimeSpan
 
 SUBJECTS = {"nsubj", "csubj"}
@@ -33,7 +31,7 @@ ACTOR_ENTS = {"PERSON", "ORG", "NORP", "GPE"}
 PLACE_ENTS = {"GPE", "LOC", "FAC"}
 PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district", "region", "area",
                "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "mountains", "valley",
-               "camp", "base", "airport", "port", "border", "capital", "hills", "countryside"}
+               "camp", "base", "airport", "port", "border", "capital", "hills"}
 NAMED_PLACE_NOUNS = {"town", "village", "city", "province", "district", "neighbourhood", "neighborhood", "suburb",
                      "locality", "area", "region", "commune", "governorate", "camp", "hill", "municipality"}
 PLAN_NOUNS = {"plan", "plot", "intention", "bid", "scheme", "threat", "proposal", "call"}
@@ -60,9 +58,7 @@ class Mentions:
 
 
 def _generic_actors() -> dict[str, tuple[str, str]]:
-    with open(DATA / "generic_actors.tsv", encoding="utf-8") as fh:
-        rows = csv.DictReader((ln for ln in fh if ln.strip() and not ln.startswith("#")), delimiter="\t")
-        return {r["lemma"]: (r["name"], r["sector"]) for r in rows}
+    return {r["lemma"]: (r["name"], r["sector"]) for r in read_table(DATA / "generic_actors.tsv")}
 
 
 class EventExtractor:
@@ -273,10 +269,7 @@ class EventExtractor:
         """The party a pronoun stands for: the sayer of the clause it sits in ("the SDF announced it had…"),
         else the nearest earlier subject in this or the previous sentence that fits (a person for he/she)."""
         person = pron.lower_ in ("he", "she", "him", "her")
-        if pron.lemma_.lower() in GROUP_NOUNS:
-            pron_is_group = True
-        else:
-            pron_is_group = False
+        pron_is_group = pron.lemma_.lower() in GROUP_NOUNS
         head = pron.head
         while head.dep_ in ("ccomp", "conj", "xcomp") and head.head.i != head.i:
             head = head.head
@@ -306,7 +299,6 @@ class EventExtractor:
         actor: list[ActorRef] = []
         recipient: list[ActorRef] = []
         place_obj: Token | None = None
-        doc = tok.doc
         if trig.pos == "VERB":
             subj, passive = _subject(tok)
             if subj is not None and passive:
@@ -351,7 +343,6 @@ class EventExtractor:
         if "symmetric" in trig.flags and trig.event_type == "ASSAULT" and recipient and len(actor) >= 1:
             # PLOVER codes two-sided fighting with every fighting party as actor.
             actor, recipient = actor + [r for r in recipient if r not in actor], []
-        del doc
         return _unique(actor), _unique([r for r in recipient if r not in actor]), place_obj
 
     def _noun_actors(self, tok: Token, m: Mentions, date_iso: str | None) -> list[ActorRef]:
@@ -395,12 +386,8 @@ class EventExtractor:
                     else:
                         recipient += self._actors(g, m, date_iso)
         # A light verb lends its subject: "Hezbollah launched an offensive", "X carried out strikes".
-        gov = tok.head
         if tok.dep_ in OBJECTS | {"pobj"} and not own:
-            if tok.dep_ == "pobj" and gov.head is not None:
-                gov = gov.head
-                if gov.lemma_ == "responsibility":  # "claimed responsibility for the attack"
-                    gov = gov.head
+            gov = _noun_governor(tok)
             if gov.pos_ in ("VERB", "AUX") and (self.lex.is_cue(gov.lemma_, "light")
                                                 or gov.lemma_ in ("claim", "accuse", "blame")):
                 if gov.lemma_ in ("accuse", "blame"):  # "accused X of the attack": X is the actor
@@ -585,14 +572,8 @@ class EventExtractor:
         kept: list[tuple[Token, Trigger]] = []
         for tok, trig in found:
             if trig.pos == "NOUN":
-                h, hops, absorbed = tok.head, 0, False
-                while h.head.i != h.i and hops < 3 and h.sent.start == tok.sent.start:
-                    if h.i in verbs and verbs[h.i].quad_class == trig.quad_class:
-                        absorbed = True
-                        break
-                    h, hops = h.head, hops + 1
-                if h.i in verbs and verbs[h.i].quad_class == trig.quad_class:
-                    absorbed = True
+                absorbed = any(h.i in verbs and verbs[h.i].quad_class == trig.quad_class
+                               for h in list(tok.ancestors)[:4])
                 if absorbed or ("standalone" not in trig.flags and not self._governed_by_light_verb(tok)):
                     continue
             kept.append((tok, trig))
@@ -613,7 +594,7 @@ class EventExtractor:
             recipient = [r for r in recipient if r.type != "unresolved"]  # "captured Tallet Moussa": a place name
         if "needs_object" in trig.flags and not recipient and place_obj is None:
             return []  # "released a statement", "supported independence": no party acted upon
-        if trig.pos == "NOUN" and not actor and not recipient and seen_types.__contains__(event_type) and any(
+        if trig.pos == "NOUN" and not actor and not recipient and event_type in seen_types and any(
                 c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
                 or c.dep_ == "poss" and c.ent_type_ == "DATE" for c in tok.children):
             return []  # "the attack", "Monday's attack": a later mention of an event already coded
@@ -737,11 +718,7 @@ class EventExtractor:
         return self._location(tok, place_obj, m, arg_heads)
 
     def _governed_by_light_verb(self, tok: Token) -> bool:
-        gov = tok.head
-        if tok.dep_ == "pobj":
-            gov = gov.head
-            if gov.lemma_ == "responsibility":
-                gov = gov.head
+        gov = _noun_governor(tok)
         return (tok.dep_ in OBJECTS | {"pobj", "nsubj", "nsubjpass"}
                 and gov.pos_ in ("VERB", "AUX") and (self.lex.is_cue(gov.lemma_, "light")
                                                      or gov.lemma_ in ("claim", "accuse", "blame", "agree")))
@@ -766,15 +743,10 @@ class EventExtractor:
 
 
 # -------------------------------------------------------------------- helpers
-@lru_cache(maxsize=1)
-def _iso3_to_iso2() -> dict[str, str]:
-    from eventwire.geo import countries
-
-    return {c.iso3: c.iso2 for c in countries().values()}
-
-
 def _iso2(iso3: str) -> str:
-    return _iso3_to_iso2().get(iso3, iso3)
+    from eventwire.geo import country_iso2
+
+    return country_iso2(iso3) or iso3
 
 
 def _strip_det(span: Span) -> Span:
@@ -845,6 +817,17 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
         else:
             return None, False
     return None, False
+
+
+def _noun_governor(tok: Token) -> Token:
+    """The word an event noun hangs from: its head, or through a preposition the head's head
+    ("launched an assault" → launched; "claimed responsibility for the attack" → claimed)."""
+    gov = tok.head
+    if tok.dep_ == "pobj":
+        gov = gov.head
+        if gov.lemma_ == "responsibility":
+            gov = gov.head
+    return gov
 
 
 def _main_country(m: Mentions) -> str | None:

@@ -51,9 +51,9 @@ class Lexicon:
         """Read the shipped lexicon plus any extra trigger files in the same format."""
         lex = cls()
         for path in [DATA / "triggers.tsv", *(extra or [])]:
-            for row in _rows(path):
+            for row in read_table(path):
                 lex.add(_trigger(row, path))
-        for row in _rows(DATA / "cues.tsv"):
+        for row in read_table(DATA / "cues.tsv"):
             words = row["word"].split()
             if len(words) == 1:
                 lex.cues.setdefault(row["kind"], set()).add(words[0])
@@ -71,10 +71,11 @@ class Lexicon:
         return lemma in self.cues.get(kind, ())
 
 
-def _rows(path: Path):
+def read_table(path: Path) -> list[dict[str, str]]:
+    """Rows of one of the events stage's tab-separated data files ("#" lines are comments)."""
     with open(path, encoding="utf-8") as fh:
         lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
-    yield from csv.DictReader(lines, delimiter="\t")
+    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 def _trigger(row: dict[str, str], path: Path) -> Trigger:

@@ -204,13 +204,17 @@ def country_from_adjective(word: str) -> str | None:
     return _adjective_table().get(word.casefold())
 
 
+@lru_cache(maxsize=1)
+def _iso3_table() -> dict[str, str]:
+    """ISO3 → ISO2 of every country in the table."""
+    return {info.iso3: info.iso2 for info in countries().values()}
+
+
 def country_iso2(name: str) -> str | None:
     """ISO2 code of a country name, alias or ISO3 code ("Syria", "the UAE", "SYR" → "SY"); None if unknown."""
     text = name.strip().removesuffix("'s").removesuffix("’s")
-    if len(text) == 3 and text.isupper():
-        for info in countries().values():
-            if info.iso3 == text:
-                return info.iso2
+    if len(text) == 3 and text.isupper() and text in _iso3_table():
+        return _iso3_table()[text]
     if len(text) == 2 and text.isupper() and text in countries():
         return text
     key = normalize_name(text)
