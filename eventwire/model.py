@@ -39,6 +39,7 @@ class Document:
     removed_lines: list[RemovedLine] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     source_format: str | None = None  # "txt" | "html" | "jsonl" | "stdin"
+    actors: list[ActorMention] = field(default_factory=list)  # filled by the events stage
 
     def ref(self) -> dict[str, Any]:
         """The short document record embedded in every event."""
@@ -72,10 +73,26 @@ class ActorRef:
     country: str | None = None  # ISO3
     sector: str | None = None  # PLOVER/CAMEO sector code: GOV, MIL, COP, REB, INS, CVL, IGO, NGO, MED, …
     type: str | None = None
+    reason: str | None = None  # how the words were resolved: "alias", "acronym defined in the text", …
+
+    @property
+    def provisional(self) -> bool:
+        """A name the registry lacks, kept as a provisional actor (see `eventwire actors --new`)."""
+        return self.type == "provisional"
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "text": self.text, "id": self.id, "country": self.country,
-                "sector": self.sector}
+                "sector": self.sector, "reason": self.reason}
+
+
+@dataclass
+class ActorMention:
+    """One place in a document where an actor is named (or referred to by a description or pronoun)."""
+
+    start: int  # character offsets into the document text
+    end: int
+    actor: ActorRef
+    sentence: str = ""  # the sentence it sits in, to show as an example
 
 
 @dataclass

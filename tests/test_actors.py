@@ -290,7 +290,7 @@ def test_text_is_the_surface_as_given(reg: ActorRegistry) -> None:
     assert isinstance(ref, ActorRef)
     assert ref.text == "The Nusra Front" and ref.name == "Jabhat al-Nusra"
     assert ref.to_dict() == {"name": "Jabhat al-Nusra", "text": "The Nusra Front", "id": "NUSRA", "country": "SYR",
-                             "sector": "REB"}
+                             "sector": "REB", "reason": "name or alias"}
 
 
 def test_case_sensitive_acronyms(reg: ActorRegistry) -> None:

@@ -36,6 +36,10 @@ CAPITAL_MIN_POPULATION = 1_000_000
 FUZZY_MIN_LENGTH = 6
 FUZZY_CUTOFF = 90.0
 _CACHE_LIMIT = 200_000
+ACTOR_COLUMNS = ["id", "name", "country", "sector", "type", "valid_from", "valid_to", "parent", "aliases",
+                 "descriptions", "affiliations", "cameo"]
+# How an actor relates to another (the `affiliations` column): part_of is what `parent` alone says
+AFFILIATIONS = ("part_of", "branch_of", "member_of", "allied_with", "backed_by", "split_from", "successor_of")
 
 
 class RegistryError(ValueError):
@@ -63,6 +67,9 @@ class Actor:
     parent: str | None = None
     aliases: tuple[str, ...] = ()
     source: str | None = None  # "file:line" the row came from; None for composed actors
+    descriptions: tuple[str, ...] = ()  # defining descriptions: "al-Qaeda's branch in Syria"
+    affiliations: tuple[tuple[str, str], ...] = ()  # (relation, actor id): ("member_of", "SDF")
+    cameo: str | None = None  # the CAMEO code a dictionary gave this period ("IRQREBTAL"), if imported
 
     def covers(self, date: str) -> bool:
         """True if this period includes ``date`` (ISO "YYYY-MM-DD"; a shorter prefix compares by prefix)."""
@@ -264,7 +271,7 @@ class ActorRegistry:
         self._rows: dict[str, list[Actor]] = {}
         self.problems: list[str] = []  # things worth a look that did not stop loading (alias collisions…)
         self._built = False
-        self._cache: dict[tuple[str, str | None, bool], Actor | None] = {}
+        self._cache: dict[tuple[str, str | None, bool], tuple[Actor | None, str | None]] = {}
 
     # ----------------------------------------------------------------------------------------- loading
     @classmethod
@@ -306,14 +313,15 @@ class ActorRegistry:
                                 f"'id<TAB>name<TAB>country…' or 'iso3<TAB>name…'")
         header = rows[0][1]
         kinds = {
-            "actors": ["id", "name", "country", "sector", "type", "valid_from", "valid_to", "parent", "aliases"],
+            "actors": ACTOR_COLUMNS,
+            "actors (short)": ACTOR_COLUMNS[:9],
             "countries": ["iso3", "name", "aliases", "adjectives", "people"],
             "world": ["iso2", "iso3", "name", "lat", "lon", "aliases", "adjectives", "people"],
             "peoples": ["id", "name", "adjectives", "people"],
             "lexicon": ["kind", "sector", "compose", "forms"],
             "sectors": ["code", "label", "type", "meaning"],
         }
-        kind = next((k for k, cols in kinds.items() if header == cols), None)
+        kind = next((k.split()[0] for k, cols in kinds.items() if header == cols), None)
         if kind is None:
             raise RegistryError(f"{path}:{rows[0][0]}: unknown header {header!r}; expected one of "
                                 + "; ".join("\t".join(c) for c in kinds.values()))
@@ -322,7 +330,8 @@ class ActorRegistry:
         for lineno, cells in rows[1:]:
             if len(cells) > ncol:
                 raise RegistryError(f"{path}:{lineno}: {len(cells)} columns, expected {ncol} ({', '.join(header)})")
-            body.append((lineno, cells + [""] * (ncol - len(cells))))
+            body.append((lineno, cells + [""] * (max(ncol, len(ACTOR_COLUMNS) if kind == "actors" else 0)
+                                                 - len(cells))))
         getattr(self, f"_read_{kind}")(path, body)
 
     @staticmethod
@@ -426,11 +435,19 @@ class ActorRegistry:
                          "null" if country is None else str(country), str(rec.get("sector") or ""),
                          str(rec.get("type") or ""), str(rec.get("valid_from") or ""),
                          str(rec.get("valid_to") or ""), str(rec.get("parent") or ""), "|".join(aliases)]
+                descriptions = rec.get("descriptions") or []
+                affiliations = rec.get("affiliations") or []
+                if isinstance(affiliations, dict):  # {"member_of": "SDF"} or {"member_of": ["SDF", …]}
+                    affiliations = [f"{k}:{x}" for k, v in affiliations.items()
+                                    for x in ([v] if isinstance(v, str) else v)]
+                cells += ["|".join(descriptions) if isinstance(descriptions, list) else str(descriptions),
+                          "|".join(affiliations) if isinstance(affiliations, list) else str(affiliations),
+                          str(rec.get("cameo") or "")]
                 fresh.setdefault(cells[0], []).append(self._actor_from_cells(cells, where))
         self._merge_actor_rows(fresh)
 
     def _actor_from_cells(self, cells: list[str], where: str) -> Actor:
-        aid, name, country, sector, typ, vfrom, vto, parent, aliases = cells
+        aid, name, country, sector, typ, vfrom, vto, parent, aliases, descriptions, affiliations, cameo = cells
         if not re.fullmatch(r"[A-Z0-9][A-Z0-9_]*", aid):
             raise RegistryError(f"{where}: actor id {aid!r} must be capital letters, digits and '_'")
         if not name:
@@ -445,9 +462,19 @@ class ActorRegistry:
                 raise RegistryError(f"{where}: {label} {value!r} of {aid} is not an ISO date (YYYY-MM-DD)")
         if vfrom and vto and vfrom >= vto:
             raise RegistryError(f"{where}: {aid} is valid from {vfrom} to {vto}; the end must come after the start")
+        links: list[tuple[str, str]] = []
+        for item in _split_list(affiliations):
+            relation, _, target = item.partition(":")
+            if relation not in AFFILIATIONS or not target:
+                raise RegistryError(f"{where}: affiliation {item!r} of {aid} must be RELATION:ID with RELATION one of "
+                                    f"{', '.join(AFFILIATIONS)}")
+            links.append((relation, target))
+        if parent and ("branch_of", parent) not in links and ("member_of", parent) not in links:
+            links.insert(0, ("part_of", parent))
         return Actor(id=aid, name=name, country=country or None, sector=sector or None, type=typ or None,
                      valid_from=vfrom or None, valid_to=vto or None, parent=parent or None,
-                     aliases=tuple(_split_list(aliases)), source=where)
+                     aliases=tuple(_split_list(aliases)), source=where,
+                     descriptions=tuple(_split_list(descriptions)), affiliations=tuple(links), cameo=cameo or None)
 
     def _merge_actor_rows(self, fresh: dict[str, list[Actor]]) -> None:
         for aid, rows in fresh.items():
@@ -601,15 +628,15 @@ class ActorRegistry:
         key = (surface, date, metonymy)
         cache = self._cache
         if key in cache:
-            actor = cache[key]
+            actor, reason = cache[key]
         else:
             self._build()
-            actor = self._resolve_actor(surface, _norm_date(date), metonymy)
+            actor, reason = self._resolve_actor(surface, _norm_date(date), metonymy)
             if len(cache) >= _CACHE_LIMIT:
                 cache.clear()
-            cache[key] = actor
+            cache[key] = actor, reason
         return None if actor is None else ActorRef(actor.name, surface, actor.id, actor.country, actor.sector,
-                                                   actor.type)
+                                                   actor.type, reason)
 
     def resolve_many(self, surface: str, date: str | None = None, *, metonymy: bool = False) -> list[ActorRef]:
         """All actors of a coordinated phrase ("Hungarian and Romanian officials" -> HUNGOV, ROUGOV),
@@ -653,26 +680,28 @@ class ActorRegistry:
                 out.append(ref)
         return out
 
-    def _resolve_actor(self, surface: str, date: str | None, metonymy: bool) -> Actor | None:
+    def _resolve_actor(self, surface: str, date: str | None, metonymy: bool) -> tuple[Actor | None, str | None]:
+        """The actor and how it was found: "id", "name or alias", "description", "composed", "fuzzy …"."""
         toks = _tokens(surface)
         if not toks:
-            return None
+            return None, None
         if len(toks) == 1 and re.fullmatch(r"[A-Z0-9]+(_[A-Z0-9]+)*", surface.strip()):
             by_id = self.get(surface.strip(), date)
             if by_id is not None and ("_" in surface or surface.strip() in self._rows or len(surface.strip()) == 6):
-                return by_id
+                return by_id, "id"
         mixed_case = any(c.isupper() for c in surface) and any(c.islower() for c in surface)
         items = self._segment(toks)
         actor = self._interpret(items, date, metonymy, mixed_case)
         if actor is not None or not any(c.isupper() for c in surface):
-            return actor
+            return actor, None if actor is None else self._how(actor, toks)
         # fuzzy, only for capitalised surfaces: the whole phrase, then single misspelt words
         content = [t for t in toks if t.low not in ("the", "a", "an")]
         whole = " ".join(t.low for t in content)
         if len(whole) >= FUZZY_MIN_LENGTH:
             match = _extract(whole, self._fuzzy_keys)
             if match:
-                return self._interpret(self._segment(_tokens(match)), date, metonymy, False)
+                actor = self._interpret(self._segment(_tokens(match)), date, metonymy, False)
+                return actor, None if actor is None else f"fuzzy match to {match!r}"
         changed = False
         for it in items:
             if it.kind == "unknown" and it.cap and len(it.text) >= FUZZY_MIN_LENGTH and it.text.isalpha():
@@ -686,8 +715,19 @@ class ActorRegistry:
                         changed = True
         if changed:
             _mark_sponsors(items)
-            return self._interpret(items, date, metonymy, mixed_case)
-        return None
+            actor = self._interpret(items, date, metonymy, mixed_case)
+            return actor, None if actor is None else "fuzzy match of a misspelt country or people word"
+        return None, None
+
+    def _how(self, actor: Actor, toks: Sequence[_Tok]) -> str:
+        """Why an exact lookup gave this actor: its description, its name or alias, or rule composition."""
+        if actor.source is None:
+            return "composed from country/people and institution words"
+        key = " ".join(t.low for t in toks if t.low != "the")
+        for d in actor.descriptions:
+            if " ".join(t.low for t in _tokens(d.lstrip("=")) if t.low != "the") == key:
+                return "defining description"
+        return "name or alias"
 
     # ----------------------------------------------------------------------------------------- parsing
     def _match_len(self, toks: Sequence[_Tok], i: int, kinds: set[str]) -> int:
@@ -998,8 +1038,9 @@ _SKIP = frozenset({"determiner", "quantifier", "modifier", "honorific", "sponsor
 
 def _match_forms(row: Actor) -> list[str]:
     """The forms an actor row is matched by: its aliases, plus its name when that has several words and is
-    not already listed (a one-word name such as "Dawn" or "SANA" must be listed, with its case, to match)."""
-    forms = list(row.aliases)
+    not already listed (a one-word name such as "Dawn" or "SANA" must be listed, with its case, to match), and
+    its defining descriptions ("al-Qaeda's branch in Syria")."""
+    forms = list(row.aliases) + list(row.descriptions)
     listed = {a.lstrip("=").lower() for a in forms}
     if len(row.name.split()) > 1 and not row.name.startswith("The ") and row.name.lower() not in listed:
         forms.append(row.name)
