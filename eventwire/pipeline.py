@@ -5,7 +5,7 @@ import logging
 from typing import Callable, Iterable, Iterator
 
 from eventwire.events import EventExtractor
-from eventwire.model import Document, Event, Place, ReadError, content_id
+from eventwire.model import ActorMention, Document, Event, Place, ReadError, content_id
 from eventwire.nlp import load_nlp
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,13 @@ class Pipeline:
         docs = (Document(id=content_id(text), text=text, published=published) for text, published in items)
         for _document, events in self.process(docs):
             yield events
+
+    def actor_mentions(self, items: Iterable[tuple[str, str | None]]) -> Iterator[list[ActorMention]]:
+        """Every actor mention of bare texts given with their publication date (or None): names the registry
+        knows, provisional actors it lacks, and descriptions and pronouns resolved within the text."""
+        docs = (Document(id=content_id(text), text=text, published=published) for text, published in items)
+        for document, _events in self.process(docs):
+            yield document.actors
 
     def find_places(self, texts: Iterable[str]) -> Iterator[list[Place]]:
         """The toponyms of each text, resolved, with character spans."""

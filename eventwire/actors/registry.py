@@ -612,6 +612,12 @@ class ActorRegistry:
                 return next(s[1] for s in self._ci[match] if s[0] in ("country", "adj", "people"))
         return None
 
+    def is_member_noun(self, word: str) -> bool:
+        """True for nouns naming members or parts of a group ("fighters", "commanders", "wing")."""
+        self._build()
+        return any(sense[0] == "lex" and sense[1] in ("member", "institution")
+                   for sense in self._ci.get(word.lower(), ()))
+
     def is_media(self, actor: ActorRef | Actor | None) -> bool:
         """True if the actor is a news outlet or journalist (sector MED): "X reported" is then attribution."""
         return is_media(actor)

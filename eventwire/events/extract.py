@@ -15,7 +15,8 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.events.lexicon import DATA, QUAD_CLASS, Lexicon, Trigger, acled_type, default_lexicon, read_table
-from eventwire.model import ActorRef, Document, Event, Place, TimeSpan
+from eventwire.actors.registry import fold
+from eventwire.model import ActorMention, ActorRef, Document, Event, Place, TimeSpan
 
 SUBJECTS = {"nsubj", "csubj"}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
@@ -28,6 +29,11 @@ INSIDE_PREPS = {"in", "into", "inside", "across", "throughout", "within"}
 # "the Taliban's fighters", "fighters of the Nusra Front"); relative clauses and places do not.
 NP_INNER = {"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "npadvmod", "case", "flat"}
 ACTOR_ENTS = {"PERSON", "ORG", "NORP", "GPE"}
+PROVISIONAL_PREFIX = "NEW_"  # ids of provisional actors: NEW_JAISH_AL_IZZA
+PRONOUNS = {"he", "she", "it", "they", "him", "her", "them"}
+POSSESSIVE_PRONOUNS = {"its": "it", "their": "they", "his": "he", "her": "she"}
+# "an acronym in brackets" right after a name defines it for the whole article: "the Free Syrian Army (FSA)"
+ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&\-]{1,9}")
 PLACE_ENTS = {"GPE", "LOC", "FAC"}
 PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district", "region", "area",
                "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "mountains", "valley",
@@ -103,6 +109,7 @@ class EventExtractor:
                         m.named_at[i] = (ent.start, ent.end)
             if ent.label_ in PLACE_ENTS:
                 m.place_spans.append((ent.start, ent.end))
+        self._acronyms(doc, m)
         # "the town of X", "the neighbourhood of X": a capitalised name after a place noun is a place even when
         # no gazetteer knows it; it is kept by name, without coordinates.
         for tok in doc:
@@ -144,7 +151,38 @@ class EventExtractor:
             span = resolve_time(text, published)
             if span is not None:
                 m.times.append((start, end, span))
+        self._corefer(doc, m)
         return m
+
+    def _acronyms(self, doc: Doc, m: Mentions) -> None:
+        """Acronyms the article defines ("the Liberian Peace Council (LPC)") name that actor everywhere in
+        the article, whatever the registry says the letters mean elsewhere."""
+        defined: dict[str, ActorRef] = {}
+        for tok in doc:
+            if tok.text != "(" or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")" or tok.i == 0:
+                continue
+            short = doc[tok.i + 1].text
+            if not ACRONYM.fullmatch(short) or sum(c.isupper() for c in short) < 2 or short in defined:
+                continue
+            before = tok.i - 1
+            if before in m.actor_at:
+                start, end, ref = m.actor_at[before]
+            elif before in m.named_at:
+                start, end = m.named_at[before]
+                ref = _provisional(_strip_det(doc[start:end]).text, doc[start].ent_type_)
+            else:
+                continue
+            long_form = _strip_det(doc[start:end]).text
+            initials = [w[0].upper() for w in re.split(r"[\s\-]+", fold(long_form)) if w and w[0].isupper()]
+            if not initials or short[0].upper() != initials[0]:
+                continue  # "(AFP)" after a name is a dateline credit, not a definition
+            defined[short] = ActorRef(name=ref.name, text=short, id=ref.id, country=ref.country, sector=ref.sector,
+                                      type=ref.type, reason=f"acronym defined in the text: {long_form} ({short})")
+        for tok in doc:
+            ref = defined.get(tok.text)
+            if ref is not None:
+                m.actor_at[tok.i] = (tok.i, tok.i + 1, ref)
+                m.named_at.pop(tok.i, None)
 
     def _place(self, doc: Doc, m: Mentions, start: int, end: int) -> Place | None:
         if (start, end) in m.place_cache:
@@ -219,10 +257,11 @@ class EventExtractor:
     def _actor_of_np(self, head: Token, m: Mentions) -> ActorRef | None:
         if head.i in m.actor_at:
             return _copy(m.actor_at[head.i][2], head.doc, m.actor_at[head.i])
-        if head.lower_ in ("he", "she", "it", "they", "him", "her", "them") or (
-                head.lemma_.lower() in GROUP_NOUNS and head.tag_ == "NN" and any(c.lower_ == "the" for c in head.children)
-                and not any(c.dep_ in ("compound", "amod", "poss", "nummod") for c in head.children)):
-            return self._antecedent(head, m)  # "it", "the group": the party named before
+        if head.lower_ in PRONOUNS or self._is_description(head, m):
+            return self._antecedent(head, m)  # "it", "the group", "the jihadist organisation": the party named before
+        poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS), None)
+        if poss is not None and self.registry.is_member_noun(head.lemma_):
+            return self._antecedent(poss, m)  # "its fighters", "their commanders": members of the party named before
         inner = [head]
         # "fighters of the Nusra Front", "fighters from the Nusra Front" (but "fighters from Syria" is an origin)
         stack = [c for c in head.children if c.dep_ in NP_INNER or (c.dep_ == "prep" and c.lower_ == "of")
@@ -253,8 +292,7 @@ class EventExtractor:
             if t.i in m.named_at and not self._is_place(t, m) and (
                     t.i == head.i or (t.head.i == head.i and t.dep_ in ("compound", "poss"))):
                 s, e = m.named_at[t.i]
-                name = _strip_det(head.doc[s:e]).text
-                return ActorRef(name=name, text=name, type="unresolved")
+                return _provisional(_strip_det(head.doc[s:e]).text, head.doc[s].ent_type_)
         lemma = head.lemma_.lower()
         if lemma not in self.generic and lemma in FACILITIES:
             # "a military base", "a police checkpoint": the facility's holder is the party
@@ -265,10 +303,22 @@ class EventExtractor:
             return ActorRef(name=name, text=_strip_det(left).text, sector=sector, type="generic")
         return None
 
+    def _is_description(self, head: Token, m: Mentions) -> bool:
+        """A definite description standing for a group named before: "the group", "the jihadist organisation",
+        "the militia" (but not "the Kurdish group", whose adjective names an actor of its own, nor "the
+        group's", nor a group noun with a name of its own)."""
+        return (head.lemma_.lower() in GROUP_NOUNS and head.is_lower and head.i not in m.actor_at
+                and head.i not in m.named_at
+                and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
+                and all(c.dep_ in ("det", "amod", "compound", "punct")
+                        and (c.dep_ in ("det", "punct") or (c.is_lower and c.i not in m.actor_at))
+                        for c in head.children if c.i < head.i)
+                and not any(c.dep_ in ("prep", "appos", "acl", "relcl") for c in head.children))
+
     def _antecedent(self, pron: Token, m: Mentions) -> ActorRef | None:
         """The party a pronoun stands for: the sayer of the clause it sits in ("the SDF announced it had…"),
         else the nearest earlier subject in this or the previous sentence that fits (a person for he/she)."""
-        person = pron.lower_ in ("he", "she", "him", "her")
+        person = pron.lower_ in ("he", "she", "him", "her", "his")
         pron_is_group = pron.lemma_.lower() in GROUP_NOUNS
         head = pron.head
         while head.dep_ in ("ccomp", "conj", "xcomp") and head.head.i != head.i:
@@ -278,16 +328,53 @@ class EventExtractor:
                 if subj is not None and not passive and subj.i in m.actor_at:
                     ref = m.actor_at[subj.i][2]
                     if (ref.type == "person") == person:
-                        return _copy(ref, pron.doc, m.actor_at[subj.i])
+                        found = _copy(ref, pron.doc, m.actor_at[subj.i])
+                        found.reason = f"{pron.text!r} refers to {found.text!r}, who says it"
+                        return found
         doc = pron.doc
         sent_start = pron.sent.start
         prev_start = doc[sent_start - 1].sent.start if sent_start > 0 else sent_start
-        for i in range(pron.i - 1, prev_start - 1, -1):
-            if i in m.actor_at and (pron_is_group or doc[i].dep_ in SUBJECTS | PASSIVE_SUBJECTS | {"compound"}):
-                ref = m.actor_at[i][2]
-                if (ref.type == "person") == person and not (pron_is_group and ref.sector in ("GOV", "MED")):
-                    return _copy(ref, doc, m.actor_at[i])
+        subjects = SUBJECTS | PASSIVE_SUBJECTS
+        # "The group vowed to eradicate it": an object pronoun is not its own clause's subject
+        verb = pron.head.head if pron.dep_ == "pobj" else pron.head
+        while verb.dep_ in ("xcomp", "advcl") and verb.head.i != verb.i:
+            verb = verb.head
+        own_subject, _ = _subject(verb) if pron.dep_ not in SUBJECTS | PASSIVE_SUBJECTS | {"poss"} else (None, False)
+        excluded = m.actor_at[own_subject.i][2].id if own_subject is not None and own_subject.i in m.actor_at else None
+        # A subject continues the topic: "The Nusra Front attacked IS… The group vowed…" is Nusra.
+        passes = [True, False] if (pron_is_group and pron.dep_ in SUBJECTS | PASSIVE_SUBJECTS) or excluded else [
+            not pron_is_group]
+        for subject_only in passes:
+            for i in range(pron.i - 1, prev_start - 1, -1):
+                if i in m.actor_at and (not subject_only or _role(doc, m.actor_at[i]) in subjects) and i not in range(
+                        pron.left_edge.i, pron.i + 1):
+                    ref = m.actor_at[i][2]
+                    if (ref.type == "person") == person and ref.id != excluded and not (pron_is_group and (
+                            ref.sector in ("GOV", "MED") or ref.type in ("state", "state force", "person"))):
+                        found = _copy(ref, doc, m.actor_at[i])
+                        found.reason = f"{pron.text!r} refers to {found.text!r} named before"
+                        return found
         return None
+
+    def _corefer(self, doc: Doc, m: Mentions) -> None:
+        """Pronouns ("it", "its", "they") and definite descriptions ("the group", "the jihadist organisation")
+        that stand for a party named before join that party's mentions, in text order so chains work."""
+        for tok in doc:
+            if tok.i in m.actor_at or tok.i < m.dateline_end:
+                continue
+            if tok.lower_ in PRONOUNS or tok.lower_ in POSSESSIVE_PRONOUNS and tok.dep_ == "poss":
+                if tok.lower_ == "it" and tok.head.lemma_ in ("be", "seem", "appear", "remain", "become", "take"):
+                    continue  # "it is unclear", "it took hours": no party
+                start = tok.i
+            elif self._is_description(tok, m):
+                start = tok.left_edge.i
+            else:
+                continue
+            ref = self._antecedent(tok, m)
+            if ref is not None:
+                ref.text = doc[start:tok.i + 1].text
+                for i in range(start, tok.i + 1):
+                    m.actor_at[i] = (start, tok.i + 1, ref)
 
     def _is_place(self, tok: Token, m: Mentions, as_place: bool = False) -> bool:
         """Whether a token names a place rather than a party. A country is a party ("Turkey attacked")
@@ -583,7 +670,29 @@ class EventExtractor:
             for ev in self._code(tok, trig, m, document, doc, seen_types):
                 events.append(ev)
                 seen_types.add(ev.event_type)
+        document.actors = self._mention_list(doc, m)
         return _merge_same_sentence(events)
+
+    def _mention_list(self, doc: Doc, m: Mentions) -> list[ActorMention]:
+        """Every actor mention of the article in text order: registry names, provisional names, and the
+        pronouns and descriptions resolved to a party named before (each with the reason)."""
+        out: list[ActorMention] = []
+        seen: set[int] = set()
+        for i in sorted(m.actor_at):
+            start, end, ref = m.actor_at[i]
+            if start not in seen:
+                seen.add(start)
+                out.append(ActorMention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]),
+                                        _copy(ref, doc, (start, end, ref)), doc[start].sent.text.strip()))
+        for i in sorted(m.named_at):
+            start, end = m.named_at[i]
+            if start in seen or start < m.dateline_end or self._is_place(doc[start], m):
+                continue
+            seen.add(start)
+            span = _strip_det(doc[start:end])
+            out.append(ActorMention(span.start_char, span.end_char, _provisional(span.text, doc[start].ent_type_),
+                                    doc[start].sent.text.strip()))
+        return sorted(out, key=lambda a: a.start)
 
     def _code(self, tok: Token, trig: Trigger, m: Mentions, document: Document, doc: Doc,
               seen_types: set[str]) -> list[Event]:
@@ -591,7 +700,7 @@ class EventExtractor:
         actor, recipient, place_obj = self._arguments(tok, trig, m, document.published)
         event_type, mode, cameo = trig.event_type, trig.mode, trig.cameo
         if "seize" in trig.flags or trig.mode == "seize":
-            recipient = [r for r in recipient if r.type != "unresolved"]  # "captured Tallet Moussa": a place name
+            recipient = [r for r in recipient if not r.provisional]  # "captured Tallet Moussa": a place name
         if "needs_object" in trig.flags and not recipient and place_obj is None:
             return []  # "released a statement", "supported independence": no party acted upon
         if trig.pos == "NOUN" and not actor and not recipient and event_type in seen_types and any(
@@ -762,7 +871,23 @@ def _strip_det(span: Span) -> Span:
 def _copy(ref: ActorRef, doc: Doc, hit: tuple[int, int, ActorRef]) -> ActorRef:
     start, end, _ = hit
     return ActorRef(name=ref.name, text=_strip_det(doc[start:end]).text, id=ref.id, country=ref.country,
-                    sector=ref.sector, type=ref.type)
+                    sector=ref.sector, type=ref.type, reason=ref.reason)
+
+
+def _provisional(name: str, label: str = "") -> ActorRef:
+    """A named organisation or person the registry lacks, kept under a stable provisional id so that its
+    mentions can be counted across documents (`eventwire actors --new`) and promoted into the registry."""
+    key = re.sub(r"[^A-Z0-9]+", "_", fold(name).upper()).strip("_")
+    kind = {"ORG": "organisation", "PERSON": "person"}.get(label, "name")
+    return ActorRef(name=name, text=name, id=f"{PROVISIONAL_PREFIX}{key}", type="provisional",
+                    reason=f"not in the registry: a {kind} name found by spaCy")
+
+
+def _role(doc: Doc, hit: tuple[int, int, ActorRef]) -> str:
+    """The dependency role of a mention: its root's, or its head noun's when it modifies one ("Hezbollah
+    fighters")."""
+    root = doc[hit[0]:hit[1]].root
+    return root.head.dep_ if root.dep_ in ("compound", "poss") else root.dep_
 
 
 def _conjuncts(tok: Token) -> list[Token]:
