@@ -211,6 +211,108 @@ def events(db: str, actor, event_type, since, until, country, limit, fmt: str) -
     _print_events(records, fmt)
 
 
+@main.group(invoke_without_command=True)
+@click.option("--search", "query", help="Only actors whose id, name, alias or description contains this, or "
+              "that it resolves to.")
+@click.option("--new", "new", is_flag=True, help="List provisional actors (names the registry lacks) found by "
+              "`eventwire run`, with counts and an example sentence.")
+@click.option("--write", "write", type=click.Path(dir_okay=False),
+              help="With --new: write them as commented-out registry rows to promote by editing the file.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file written by `eventwire run`.")
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many rows (0 = all).")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.pass_context
+def actors(ctx: click.Context, query: str | None, new: bool, write: str | None, db: str, limit: int,
+           fmt: str) -> None:
+    """List the registry's actors with aliases and event counts, or the provisional ones (--new).
+
+    Subcommand `eventwire actors import FILE` converts a CAMEO/PETRARCH actor dictionary."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from eventwire.store import Store
+
+    store = Store(db, read_only=True) if Path(db).exists() else None
+    try:
+        if new:
+            if store is None:
+                _fail(f"{db}: no such database; `eventwire run` finds the provisional actors")
+            items = store.provisional_actors(limit or None)
+            if write:
+                from eventwire.actors.registry import write_promotion_file
+
+                n = write_promotion_file(write, store.provisional_actors())
+                click.echo(f"wrote {n} provisional actors to {write}; delete '# ' before a row to promote it",
+                           err=True)
+            if fmt == "jsonl":
+                for item in items:
+                    click.echo(json.dumps(item, ensure_ascii=False))
+            else:
+                click.echo(_table([[i["id"], i["name"], i["country"], i["mentions"], i["documents"], i["events"],
+                                    i["example"]] for i in items],
+                                  ["id", "name", "country", "mentions", "docs", "events", "example"]))
+            return
+        counts = store.actor_counts() if store is not None else {}
+    finally:
+        if store is not None:
+            store.close()
+    rows = _registry_rows(query, counts)
+    rows.sort(key=lambda r: (-r["events"], -r["mentions"], r["id"]))
+    rows = rows[:limit] if limit else rows
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+    else:
+        click.echo(_table([[r["id"], r["name"], r["country"], r["sector"], r["type"], r["events"], r["mentions"],
+                            ", ".join(r["aliases"][:6])] for r in rows],
+                          ["id", "name", "country", "sector", "type", "events", "mentions", "aliases"]))
+
+
+def _registry_rows(query: str | None, counts: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:
+    """Registry actors (latest period; names of all periods) matching `query`, with store counts."""
+    from eventwire.actors import ActorRegistry, fold
+
+    reg = ActorRegistry.default()
+    wanted: set[str] | None = None
+    if query:
+        q = fold(query).lower()
+        wanted = {aid for aid in reg.ids() for row in reg.rows(aid)
+                  if q in aid.lower() or any(q in fold(f).lower() for f in (row.name, *row.aliases, *row.descriptions))}
+        hit = reg.resolve(query)
+        if hit is not None and hit.id:
+            wanted.add(hit.id)
+    out = []
+    for aid in [*reg.ids(), *sorted(a for a in counts if a not in reg.ids() and not a.startswith("NEW_"))]:
+        if wanted is not None and aid not in wanted:
+            continue
+        actor = reg.get(aid)
+        if actor is None:
+            continue
+        aliases = list(dict.fromkeys(f.lstrip("=") for row in reg.rows(aid) for f in (row.name, *row.aliases)))
+        events, mentions = counts.get(aid, (0, 0))
+        out.append({"id": aid, "name": actor.name, "country": actor.country, "sector": actor.sector,
+                    "type": actor.type, "aliases": aliases, "events": events, "mentions": mentions})
+    return out
+
+
+@actors.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), help="Registry file to write (default: the user's actors "
+              "folder, so every later run loads it).")
+def actors_import(path: str, out: str | None) -> None:
+    """Convert a CAMEO/PETRARCH/Phoenix actor dictionary into a registry file eventwire loads."""
+    from eventwire.actors import RegistryError
+    from eventwire.actors.cameo import import_dictionary
+    from eventwire.actors.registry import user_dir
+
+    target = Path(out) if out else user_dir() / (Path(path).stem + ".tsv")
+    try:
+        report = import_dictionary(path, target)
+    except (RegistryError, ValueError, OSError) as exc:
+        _fail(str(exc))
+    click.echo(report.summary())
+    click.echo(f"wrote {target}")
+
+
 def _is_iso_date(value: str) -> bool:
     import re
 

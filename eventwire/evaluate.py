@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import json
 import math
+import random
+import re
 import statistics
 import time
 import xml.etree.ElementTree as ET
@@ -17,15 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Iterable, Iterator, Protocol, Sequence, TypeVar
 
-from eventwire.model import Event, Place
+from rapidfuzz import fuzz
+
+from eventwire.model import ActorMention, ActorRef, Event, Place
 from eventwire.geo.gazetteer import haversine_km  # one great-circle formula for the project
 
 DATASETS: dict[str, str] = {
-    "plover-gsr": "PLOVER gold standard: 322 CAMEO-manual sentences; event type, quad, actor/recipient country",
+    "plover-gsr": "PLOVER gold standard: 322 CAMEO-manual sentences; event type, quad, actor/recipient country, "
+                  "and how each gold actor's words were resolved (country, sector)",
     "petrarch-unit": "PETRARCH2 unit tests: 284 sentences with expected CAMEO codes; agreement on root codes",
     "event-location": "event_location dev set: 9,686 sentences; where the event at a given verb happened",
     "lgl": "LGL: 588 US local news articles, 5,088 toponyms with GeoNames ids; detection and resolution",
     "geovirus": "GeoVirus: 229 disease news articles, 2,170 toponyms with coordinates; detection and resolution",
+    "re3d": "re3d (Dstl): 90 documents on the Syria/Iraq conflict; organisation/person mention recall and "
+            "consistency of actor resolution",
 }
 
 # Files each data set needs, relative to the data dir. countryInfo.txt tells ISO3 country codes from CAMEO's
@@ -37,6 +44,8 @@ _FILES: dict[str, tuple[str, ...]] = {
     "lgl": ("geoparsing/lgl.xml", "geonames/countryInfo.txt"),
     "geovirus": ("geoparsing/GeoVirus.xml", "natural_earth/ne_50m_admin_0_countries.json",
                  "geonames/countryInfo.txt"),
+    # re3d is read from every subset folder present; these are the files of its largest subset, which must exist.
+    "re3d": ("re3d/CENTCOM/documents.json", "re3d/CENTCOM/entities.json"),
 }
 
 # Records scored when the caller gives no limit; None means all. event-location is the only large sentence set.
@@ -80,6 +89,8 @@ class EvaluablePipeline(Protocol):
     def find_places(self, texts: Iterable[str]) -> Iterator[list[Place]]: ...
 
     def locate(self, text: str, trigger_span: tuple[int, int]) -> Place | None: ...
+
+    def actor_mentions(self, items: Iterable[tuple[str, str | None]]) -> Iterator[list[ActorMention]]: ...
 
 
 T = TypeVar("T")
@@ -176,6 +187,28 @@ def _place_span(place: Place) -> tuple[int, int] | None:
 # --------------------------------------------------------------------------------------------------- PLOVER GSR
 
 
+NOT_LOCATABLE = "not locatable"
+# How a gold actor's words were found in its sentence, from the most to the least certain.
+LOCATE_METHODS = ("exact", "case-insensitive", "in parts", "fuzzy", NOT_LOCATABLE)
+FUZZY_WORD_CUTOFF = 85.0  # rapidfuzz ratio (0-100) a sentence word needs to stand for a gold word ("Ghanians")
+_ELLIPSIS = re.compile(r"\s*\.{2,}\s*")  # "Bosnian Serbs ... forces": the coder skipped words
+_WORD = re.compile(r"\w+(?:[.'’-]\w+)*")
+
+
+@dataclass(frozen=True)
+class GoldActor:
+    """A source or target actor of a GSR record: its words, CAMEO code and sector as coded, and where its words
+    sit in the sentence (`spans` is empty when they could not be found there)."""
+
+    side: str  # "source" | "target"
+    text: str  # actorText as the file writes it
+    code: str  # upper case, CAMEO country spellings mapped to ISO3: "SRB", "IGO", "NGO", "IMG"…
+    sector: str | None  # as written: "GOV", "CVLalb", "GOVMOS", "***", or None
+    country: str | None = None  # the code when it is an ISO3 country
+    spans: tuple[tuple[int, int], ...] = ()  # character spans of the words (several when the coder skipped words)
+    located: str = "exact"  # one of LOCATE_METHODS
+
+
 @dataclass(frozen=True)
 class PloverRecord:
     """One GSR sentence with its gold event type (2021 names), quad class and actor/recipient countries (ISO3)."""
@@ -187,6 +220,66 @@ class PloverRecord:
     quad_class: int
     actor_countries: tuple[str, ...]
     recipient_countries: tuple[str, ...]
+    actors: tuple[GoldActor, ...] = ()  # the gold actors of both sides, source first
+
+
+def _find_words(words: str, text: str, after: int) -> tuple[int, int] | None:
+    """The first whole-word occurrence of `words` at or after `after` (else anywhere); None if absent."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(words) + r"(?!\w)", re.IGNORECASE)
+    match = pattern.search(text, after) or pattern.search(text)
+    return (match.start(), match.end()) if match else None
+
+
+def _locate_chunk(chunk: str, text: str, after: int) -> tuple[list[tuple[int, int]], str] | None:
+    """Spans of one run of gold words: verbatim, else ignoring case, else word by word with fuzzy matching."""
+    start = text.find(chunk, after)
+    start = text.find(chunk) if start < 0 else start
+    if start >= 0:
+        return [(start, start + len(chunk))], "exact"
+    span = _find_words(chunk, text, after)
+    if span is not None:
+        return [span], "case-insensitive"
+    # Word by word: "French warships" in "French and Egyptian warships", "Ghanians" for "Ghanaians". Short
+    # lower-case words (in, of, the) are skipped: they carry no name and match anywhere.
+    words = [w.group().lower() for w in _WORD.finditer(chunk) if not (w.group().islower() and len(w.group()) <= 3)]
+    tokens = list(_WORD.finditer(text))
+    if not words or not tokens:
+        return None
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        scored = [(fuzz.ratio(word, t.group().lower()), -t.start(), t) for t in tokens]
+        score, _, token = max(scored, key=lambda x: (x[0], x[1]))
+        if score < FUZZY_WORD_CUTOFF:
+            return None
+        spans.append((token.start(), token.end()))
+    return sorted(set(spans)), "fuzzy"
+
+
+def locate_actor(text: str, actor_text: str) -> tuple[tuple[tuple[int, int], ...], str]:
+    """Where a gold actor's words sit in its sentence, and how they were found (one of LOCATE_METHODS).
+
+    Whitespace is collapsed; an ellipsis splits the words into parts located in order ("Sierra Leonean ...
+    refugees"); a part not found verbatim or ignoring case is matched word by word with rapidfuzz.
+    """
+    words = " ".join(actor_text.split())
+    parts = [p for p in _ELLIPSIS.split(words) if p]
+    spans: list[tuple[int, int]] = []
+    methods: list[str] = []
+    after = 0
+    for part in parts:
+        found = _locate_chunk(part, text, after)
+        if found is None:
+            return (), NOT_LOCATABLE
+        spans += found[0]
+        methods.append(found[1])
+        after = found[0][-1][1]
+    if not spans:
+        return (), NOT_LOCATABLE
+    if "fuzzy" in methods:
+        return tuple(spans), "fuzzy"
+    if len(parts) > 1:
+        return tuple(spans), "in parts"
+    return tuple(spans), methods[0]
 
 
 def plover_type(label: str) -> str:
@@ -203,6 +296,8 @@ def load_plover_gsr(data_dir: Path) -> Gold[PloverRecord]:
     records: list[PloverRecord] = []
     renamed: Counter[str] = Counter()
     non_country: Counter[str] = Counter()
+    located: Counter[str] = Counter()
+    unlocatable: list[str] = []
     aliased = malformed = 0
     for item in raw:
         label = item.get("event", "")
@@ -212,6 +307,7 @@ def load_plover_gsr(data_dir: Path) -> Gold[PloverRecord]:
         if event_type != label:
             renamed[f"{label}→{event_type}"] += 1
         sides: list[tuple[str, ...]] = []
+        gold_actors: list[GoldActor] = []
         for key in ("source", "target"):
             actors = item.get(key) or []
             if not isinstance(actors, list):  # a few targets are "" or a context word ("diplomatic")
@@ -228,19 +324,34 @@ def load_plover_gsr(data_dir: Path) -> Gold[PloverRecord]:
                         countries.append(code)
                 elif code:
                     non_country[code] += 1
+                actor_text = str(actor.get("actorText") or "")
+                spans, how = locate_actor(item["text"], actor_text)
+                located[how] += 1
+                if how == NOT_LOCATABLE:
+                    unlocatable.append(actor_text)
+                sector = actor.get("sector")
+                gold_actors.append(GoldActor(side=key, text=actor_text, code=code,
+                                             sector=str(sector) if sector else None,
+                                             country=code if code in codes.iso3_to_iso2 else None,
+                                             spans=spans, located=how))
             sides.append(tuple(countries))
         records.append(PloverRecord(id=item["id"], text=item["text"], event_type=event_type, gold_label=label,
                                     quad_class=QUAD_OF_TYPE[event_type], actor_countries=sides[0],
-                                    recipient_countries=sides[1]))
+                                    recipient_countries=sides[1], actors=tuple(gold_actors)))
     notes = [
         "gold types renamed to PLOVER 2021 names (CAMEO2PLOVER-2021.txt): "
         + ", ".join(f"{k} ×{v}" for k, v in sorted(renamed.items())),
         "PLOVER_README.md puts INVESTIGATE in quad 2; the 2021 crosswalk codes it ACCUSE, so those "
         f"{renamed.get('INVESTIGATE→ACCUSE', 0)} records count as quad 3 here",
-        "gold actor codes that are not countries are ignored for country matching: "
+        "gold actor codes that are not countries are ignored by the event country metrics (actor resolution "
+        "scores IGO, NGO and IMG): "
         + ", ".join(f"{k} ×{v}" for k, v in non_country.most_common())
         + f"; CAMEO spellings mapped to ISO3 (JAP→JPN, ITL→ITA, VTN→VNM): {aliased}; "
         f"non-list target fields read as no recipient: {malformed}",
+        f"gold actors' words found in their sentence ({sum(located.values())} actors): "
+        + ", ".join(f"{how} {located[how]}" for how in LOCATE_METHODS if located[how])
+        + (" — not locatable (not scored for actor resolution): " + "; ".join(f'"{t}"' for t in unlocatable)
+           if unlocatable else ""),
     ]
     ids = Counter(r.id for r in records)
     if any(v > 1 for v in ids.values()):
@@ -290,20 +401,163 @@ def score_plover_gsr(records: Sequence[PloverRecord], predictions: Sequence[Sequ
         "event_type_accuracy": _share(type_any, n),
         "event_type_accuracy_first": _share(type_first, n),
         "quad_accuracy": _share(quad_any, n),
-        "actor_country_match": _share(actor_hits, actor_total),
-        "recipient_country_match": _share(recipient_hits, recipient_total),
+        "event_actor_country_match": _share(actor_hits, actor_total),
+        "event_recipient_country_match": _share(recipient_hits, recipient_total),
         "events_found": _share(found, n),
     }
     notes = [
         "event_type_accuracy / quad_accuracy: any predicted event has the gold type / quad; "
         "_first: the highest-confidence event",
-        f"country match: on the predicted event of the gold type (else the first), any gold country among the "
-        f"predicted ones; {actor_total} records have a gold actor country, {recipient_total} a recipient country",
+        f"event_actor/recipient_country_match: on the predicted event of the gold type (else the first), any gold "
+        f"country among that event's actor (recipient) countries; {actor_total} records have a gold actor country, "
+        f"{recipient_total} a recipient country",
         "per-type recall (gold type, records, share with an event of that type):",
     ]
     for event_type, (total, hits) in sorted(per_type.items(), key=lambda kv: (-kv[1][0], kv[0])):
         notes.append(f"  {event_type:<10} {total:>4}  {hits / total:.3f}")
     return Score(n, metrics, notes)
+
+
+# --------------------------------------------------------------------------------------------------- PLOVER GSR actors
+
+# The GSR codes sectors in CAMEO's spelling; these are read as the PLOVER sectors eventwire uses. A suffix after
+# the first three letters is an ethnic or religious qualifier (CVLalb, REBkur, GOVMOS) and is dropped.
+SECTOR_ALIASES: dict[str, str] = {"CIV": "CVL",  # CAMEO's older civilian code
+                                  "JRN": "MED"}  # CAMEO journalist: PLOVER's media sector
+# CAMEO religion codes; as a sector of their own (MOS, RELCHR) they name clergy or believers, PLOVER's REL.
+# The GSR uses MOS and CHR; the others are listed so that a larger gold file reads the same way.
+RELIGION_CODES = frozenset({"MOS", "CHR", "JEW", "HIN", "BUD", "CTH", "ORT", "PRO", "SUN", "SHI", "SFI", "ALE",
+                            "DRZ", "SIK", "JAN", "BAH", "ZRO", "CON", "SHN", "TAO", "CPT", "MRN", "REL"})
+# Gold codes that name no state, and what a predicted actor must carry (as sector or type) to agree with one.
+# IMG, CAMEO's international militarised group (al-Qaeda), has no sector of its own in eventwire: it agrees with
+# an armed group that has no country. Other non-state codes of the file (ISM ×1) have no known meaning and are
+# left out of actor_resolution_country.
+NON_STATE_EQUIVALENTS: dict[str, frozenset[str]] = {
+    "IGO": frozenset({"IGO"}),
+    "NGO": frozenset({"NGO", "HRI"}),  # HRI: human rights groups, which CAMEO codes NGO
+    "IMG": frozenset({"REB", "INS", "UAF"}),
+}
+DISAGREEMENTS_SHOWN = 15
+
+
+def plover_sector(code: str | None) -> str | None:
+    """A CAMEO/PLOVER sector as eventwire writes it: CVLalb → CVL, CIV → CVL, JRN → MED, MOS → REL, GOVMOS → GOV;
+    None for no sector or the GSR's "***" (coder unsure)."""
+    if not code or not code.strip() or code.strip() == "***":
+        return None
+    head = code.strip()[:3].upper()
+    if head in RELIGION_CODES:
+        return "REL"
+    return SECTOR_ALIASES.get(head, head)
+
+
+def _code_kind(actor: GoldActor) -> str | None:
+    """"country", a non-state code of NON_STATE_EQUIVALENTS, or None when the code cannot be scored."""
+    if actor.country:
+        return "country"
+    return actor.code if actor.code in NON_STATE_EQUIVALENTS else None
+
+
+def _agrees_on_code(gold: GoldActor, ours: ActorRef) -> bool:
+    if gold.country:
+        return (ours.country or "").upper() == gold.country
+    wanted = NON_STATE_EQUIVALENTS.get(gold.code, frozenset())
+    if gold.code == "IMG" and ours.country:
+        return False  # a transnational group, not a country's rebels
+    return ours.sector in wanted or ours.type in wanted
+
+
+def _agrees_on_sector(gold: GoldActor, gold_sector: str, ours: ActorRef) -> bool:
+    """Same sector; or, for a gold IGO/NGO/IMG actor coded GOV (CAMEO's code for an organisation's own leadership:
+    the Security Council, the Secretary-General, al-Qaeda's leaders), a candidate that agrees on the code."""
+    if plover_sector(ours.sector) == gold_sector:
+        return True
+    return gold_sector == "GOV" and gold.code in NON_STATE_EQUIVALENTS and _agrees_on_code(gold, ours)
+
+
+def _describe(ref: ActorRef) -> str:
+    return f"{ref.id or ref.name} ({ref.country or '-'}/{ref.sector or '-'})"
+
+
+def _mention_overlaps(mention: ActorMention, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(_overlaps((mention.start, mention.end), span) for span in spans)
+
+
+def score_plover_actors(records: Sequence[PloverRecord], predictions: Sequence[Sequence[ActorMention]]) -> Score:
+    """How the gold actors' words were resolved: found at all, right country (or IGO/NGO), right sector.
+
+    A gold actor's candidates are the predicted mentions overlapping its words; it agrees when any candidate
+    does. Gold actors whose words could not be located in the sentence are not scored.
+    """
+    _check_aligned(records, predictions)
+    total = found = unlocatable = 0
+    kinds: dict[str, list[int]] = {}  # kind → [gold actors, agreeing]
+    sectors: dict[str, list[int]] = {}  # gold sector → [gold actors, agreeing]
+    unscored_codes: Counter[str] = Counter()
+    disagreements: Counter[tuple[str, str, str]] = Counter()
+    missed: list[str] = []
+    for record, mentions in zip(records, predictions):
+        for gold in record.actors:
+            if not gold.spans:
+                unlocatable += 1
+                continue
+            total += 1
+            candidates = [m for m in mentions if _mention_overlaps(m, gold.spans)]
+            found += bool(candidates)
+            if not candidates:
+                missed.append(gold.text)
+            wrong = False
+            kind = _code_kind(gold)
+            if kind is None:
+                unscored_codes[gold.code or "(none)"] += 1
+            else:
+                ok = any(_agrees_on_code(gold, m.actor) for m in candidates)
+                kinds.setdefault(kind, [0, 0])
+                kinds[kind][0] += 1
+                kinds[kind][1] += ok
+                wrong = not ok
+            gold_sector = plover_sector(gold.sector)
+            if gold_sector is not None:
+                ok = any(_agrees_on_sector(gold, gold_sector, m.actor) for m in candidates)
+                sectors.setdefault(gold_sector, [0, 0])
+                sectors[gold_sector][0] += 1
+                sectors[gold_sector][1] += ok
+                wrong = wrong or not ok
+            if candidates and wrong:
+                ours = ", ".join(dict.fromkeys(_describe(m.actor) for m in candidates))
+                disagreements[(gold.text, f"{gold.code}/{gold.sector or '-'}", ours)] += 1
+    country_total = sum(v[0] for v in kinds.values())
+    sector_total = sum(v[0] for v in sectors.values())
+    metrics: dict[str, float | int | None] = {
+        "actor_resolution_country": _share(sum(v[1] for v in kinds.values()), country_total),
+        "actor_resolution_sector": _share(sum(v[1] for v in sectors.values()), sector_total),
+        "actor_mention_found": _share(found, total),
+    }
+    notes = [
+        f"actor resolution: {total} gold actors (source and target) whose words were located in the sentence, "
+        f"{unlocatable} not locatable and not scored; candidates are our mentions overlapping the gold words, and "
+        "a gold actor agrees when any candidate does; actor_mention_found: share with any candidate",
+        f"actor_resolution_country over the {country_total} with a country or non-state code, by kind: "
+        + ", ".join(f"{k} {v[1]}/{v[0]}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1][0]))
+        + "; IGO/NGO agree with a candidate of that sector or type (NGO also with HRI), IMG with an armed group "
+        "(REB, INS, UAF) of no country"
+        + ("; not scored for country (no known equivalent): "
+           + ", ".join(f"{k} ×{v}" for k, v in unscored_codes.most_common()) if unscored_codes else ""),
+        f"actor_resolution_sector over the {sector_total} with a sector other than \"***\": the first three "
+        "letters, upper-cased (CVLalb → CVL, REBkur → REB, GOVMOS → GOV), CIV read as CVL, JRN (journalist) as "
+        "MED, a religion code (MOS, RELCHR) as REL; a non-state actor's GOV (an organisation's leadership: "
+        "\"Security Council\" IGO/GOV) agrees with a candidate that agrees on its IGO/NGO/IMG code; by gold sector: "
+        + ", ".join(f"{k} {v[1]}/{v[0]}" for k, v in sorted(sectors.items(), key=lambda kv: (-kv[1][0], kv[0]))),
+    ]
+    if missed:
+        notes.append(f"{len(missed)} gold actors have no overlapping mention, e.g. "
+                     + "; ".join(f'"{t}"' for t in missed[:10]))
+    if disagreements:
+        notes.append(f"most common disagreements (gold words, gold code/sector → our candidates), "
+                     f"{min(DISAGREEMENTS_SHOWN, len(disagreements))} of {len(disagreements)}:")
+        for (text, gold_code, ours), count in disagreements.most_common(DISAGREEMENTS_SHOWN):
+            notes.append(f'  "{text}" {gold_code} → {ours}' + (f" ×{count}" if count > 1 else ""))
+    return Score(len(records), metrics, notes)
 
 
 # --------------------------------------------------------------------------------------------------- PETRARCH
@@ -767,6 +1021,263 @@ def score_geoparsing(articles: Sequence[GeoArticle], predictions: Sequence[Seque
     return Score(len(articles), metrics, notes)
 
 
+# --------------------------------------------------------------------------------------------------- re3d
+
+RE3D_TYPES = ("Organisation", "Person")
+# re3d's confidence is the IBCC probability that an annotation is right; the candidates the crowd rejected
+# ("hope", "patience", "deny" as Person) carry 0. An entity is gold when that probability is at least one half.
+RE3D_MIN_CONFIDENCE = 0.5
+SPOT_CHECK_SIZE = 50
+SPOT_CHECK_SEED = 20240601
+SHARED_IDS_SHOWN = 20
+_QUOTES = str.maketrans({c: "'" for c in "\"‘’“”"})
+
+
+@dataclass(frozen=True)
+class Re3dEntity:
+    """A gold Organisation or Person of a re3d document; `value` is the document's text at [start, end)."""
+
+    start: int
+    end: int
+    type: str  # "Organisation" | "Person"
+    value: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Re3dDocument:
+    """One re3d document with its gold Organisation and Person entities, in text order."""
+
+    id: str
+    subset: str  # the folder: CENTCOM, UK_Government…
+    title: str
+    text: str
+    entities: tuple[Re3dEntity, ...]
+
+
+def _read_json_lines(path: Path) -> list[dict[str, Any]]:
+    """A mongoexport file: one JSON object a line (some files start with a byte-order mark)."""
+    rows: list[dict[str, Any]] = []
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            for lineno, line in enumerate(f, 1):
+                if line.strip():
+                    rows.append(json.loads(line))
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path}:{lineno}: not valid JSON ({err}); restore the original file") from err
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not UTF-8 ({err}); restore the original file") from err
+    return rows
+
+
+def _fold_value(value: str) -> str:
+    """Quotes made plain and whitespace collapsed: how re3d's `value` may differ from its own text span."""
+    return " ".join(value.translate(_QUOTES).split())
+
+
+def _place_entity(text: str, start: int, end: int, value: str) -> tuple[int, int, str] | None:
+    """The entity's span and whether it needed repair: "exact", "folded" (the value differs from the text only
+    in quotes or line breaks), "shifted" (the value found elsewhere, nearest first), or None when not found."""
+    if 0 <= start < end <= len(text):
+        if text[start:end] == value:
+            return start, end, "exact"
+        if _fold_value(text[start:end]) == _fold_value(value):
+            return start, end, "folded"
+    occurrences = [m.start() for m in re.finditer(re.escape(value), text)] if value else []
+    if not occurrences:
+        return None
+    nearest = min(occurrences, key=lambda i: (abs(i - start), i))
+    return nearest, nearest + len(value), "shifted"
+
+
+def _dedupe_entities(entities: list[Re3dEntity]) -> list[Re3dEntity]:
+    """Of overlapping entities of one type, the longest (then the most confident, then the first) is kept:
+    re3d also annotates the names inside a longer one ("the Jordan Armed Forces – Arab Army" and "Arab Army")."""
+    kept: list[Re3dEntity] = []
+    for entity in sorted(entities, key=lambda e: (-(e.end - e.start), -e.confidence, e.start)):
+        if not any(k.type == entity.type and _overlaps((k.start, k.end), (entity.start, entity.end)) for k in kept):
+            kept.append(entity)
+    return sorted(kept, key=lambda e: (e.start, e.end, e.type))
+
+
+def load_re3d(data_dir: Path) -> Gold[Re3dDocument]:
+    """Every re3d subset present, each document with its gold Organisation and Person entities."""
+    _require(data_dir, _FILES["re3d"][0], "re3d")
+    _require(data_dir, _FILES["re3d"][1], "re3d")
+    root = Path(data_dir) / "re3d"
+    documents: list[Re3dDocument] = []
+    notes: list[str] = []
+    repairs: Counter[str] = Counter()
+    misplaced: list[str] = []  # subsets with spans that do not index their text
+    unlicensed: list[str] = []
+    for folder in sorted(p for p in root.iterdir() if (p / "documents.json").is_file()):
+        subset = folder.name
+        entities_path = _require(data_dir, f"re3d/{subset}/entities.json", "re3d")
+        unlicensed += [f"{subset}/{name}" for name in ("LICENSE", "ATTRIBUTION") if not (folder / name).is_file()]
+        texts = {str(d["_id"]): d for d in _read_json_lines(folder / "documents.json")}
+        by_doc: dict[str, list[Re3dEntity]] = {doc_id: [] for doc_id in texts}
+        counts: Counter[str] = Counter()
+        for row in _read_json_lines(entities_path):
+            kind = row.get("type")
+            if kind not in RE3D_TYPES:
+                continue
+            counts[kind] += 1
+            doc = texts.get(str(row.get("documentId")))
+            if doc is None:
+                counts["no document"] += 1
+                continue
+            confidence = float(row.get("confidence") or 0.0)
+            if confidence < RE3D_MIN_CONFIDENCE:
+                counts["low confidence"] += 1
+                continue
+            placed = _place_entity(doc["text"], int(row.get("begin", -1)), int(row.get("end", -1)),
+                                   str(row.get("value") or ""))
+            if placed is None:
+                repairs["dropped"] += 1
+                counts["dropped"] += 1
+                continue
+            start, end, how = placed
+            repairs[how] += 1
+            counts[how] += 1
+            by_doc[str(doc["_id"])].append(Re3dEntity(start, end, kind, doc["text"][start:end], confidence))
+        if counts["shifted"] or counts["dropped"]:
+            misplaced.append(f"{subset} ({counts['shifted']} moved, {counts['dropped']} dropped)")
+        kept = 0
+        kept_by_type: Counter[str] = Counter()
+        for doc_id, doc in texts.items():
+            entities = _dedupe_entities(by_doc[doc_id])
+            kept += len(entities)
+            kept_by_type.update(e.type for e in entities)
+            documents.append(Re3dDocument(doc_id, subset, str(doc.get("title") or ""), doc["text"], tuple(entities)))
+        scored = (counts["Organisation"] + counts["Person"] - counts["low confidence"] - counts["no document"]
+                  - counts["dropped"])
+        notes.append(f"{subset}: {len(texts)} documents, {kept_by_type['Organisation']} Organisation and "
+                     f"{kept_by_type['Person']} Person entities (of {counts['Organisation']} and "
+                     f"{counts['Person']} in the file: {counts['low confidence']} below confidence "
+                     f"{RE3D_MIN_CONFIDENCE}, {scored - kept} nested in or duplicating a longer one of the same type"
+                     + (f", {counts['no document']} naming a missing document" if counts["no document"] else "")
+                     + (f", {counts['dropped']} whose value is not in the text" if counts["dropped"] else "")
+                     + ")")
+    total_orgs = sum(1 for d in documents for e in d.entities if e.type == "Organisation")
+    total_people = sum(1 for d in documents for e in d.entities if e.type == "Person")
+    notes.insert(0, f"{len(documents)} documents, {total_orgs} Organisation and {total_people} Person gold entities "
+                    f"from {len({d.subset for d in documents})} subsets; gold: confidence ≥ {RE3D_MIN_CONFIDENCE} (the "
+                    "crowd-rejected candidates such as \"hope\" or \"patience\" as Person have 0); of overlapping "
+                    "entities of one type the longest is kept")
+    notes.append(("offsets index `text` in every subset: " if not misplaced else
+                  "offsets do not index `text` everywhere (" + ", ".join(misplaced) + "): ")
+                 + f"{repairs['exact']} gold spans match their value exactly, {repairs['folded']} differ only in "
+                 f"quotes or line breaks (the text's span is kept), {repairs['shifted']} were moved to the nearest "
+                 f"place their value occurs, {repairs['dropped']} dropped")
+    notes.append("every subset has its LICENSE and ATTRIBUTION" if not unlicensed else
+                 "licence files missing: " + ", ".join(unlicensed))
+    return Gold(documents, notes)
+
+
+def normalise_value(value: str) -> str:
+    """A gold value reduced so that spellings of one group compare equal: case, "the", possessive 's,
+    punctuation and a plural s dropped ("the U.S. forces" → "u force", "Peshmerga's" → "peshmerga")."""
+    text = value.lower().translate(_QUOTES)
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"[^\w\s]", "", text)
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+             for w in text.split() if w != "the"]
+    return " ".join(words)
+
+
+def _actor_key(ref: ActorRef) -> str:
+    return ref.id or f"(no id) {ref.name}"
+
+
+def _best_mention(entity: Re3dEntity, mentions: Sequence[ActorMention]) -> ActorMention | None:
+    """The mention overlapping the entity most; the earliest wins a tie."""
+    best, best_overlap = None, 0
+    for mention in mentions:
+        overlap = min(mention.end, entity.end) - max(mention.start, entity.start)
+        if overlap > best_overlap:
+            best, best_overlap = mention, overlap
+    return best
+
+
+def score_re3d(documents: Sequence[Re3dDocument], predictions: Sequence[Sequence[ActorMention]]) -> Score:
+    """Recall of gold organisations and persons, the share resolved from the registry, and whether one gold
+    value gets one actor id within a document (consistency) and different groups do not share one (ids_shared)."""
+    _check_aligned(documents, predictions)
+    totals: Counter[str] = Counter()
+    overlapped: Counter[str] = Counter()
+    registry: Counter[str] = Counter()
+    groups: dict[tuple[str, str], list[ActorMention]] = {}
+    values_of: dict[str, dict[str, Counter[str]]] = {}  # our actor key → normalised value → raw values
+    names: dict[str, ActorRef] = {}
+    resolved: list[tuple[Re3dDocument, Re3dEntity, ActorMention]] = []
+    for doc, mentions in zip(documents, predictions):
+        for entity in doc.entities:
+            totals[entity.type] += 1
+            over = [m for m in mentions if _overlaps((m.start, m.end), (entity.start, entity.end))]
+            overlapped[entity.type] += bool(over)
+            registry[entity.type] += any(not m.actor.provisional for m in over)
+            best = _best_mention(entity, over)
+            if best is None:
+                continue
+            groups.setdefault((doc.id, normalise_value(entity.value)), []).append(best)
+            if entity.type == "Organisation":
+                key = _actor_key(best.actor)
+                names.setdefault(key, best.actor)
+                values_of.setdefault(key, {}).setdefault(normalise_value(entity.value), Counter())[entity.value] += 1
+                if not best.actor.provisional:
+                    resolved.append((doc, entity, best))
+    repeated = {k: ms for k, ms in groups.items() if len(ms) >= 2}
+    inconsistent = {k: ms for k, ms in repeated.items() if len({_actor_key(m.actor) for m in ms}) > 1}
+    shared = {k: v for k, v in values_of.items() if len(v) >= 2}
+    metrics: dict[str, float | int | None] = {
+        "organisation_recall": _share(overlapped["Organisation"], totals["Organisation"]),
+        "organisation_registry_share": _share(registry["Organisation"], totals["Organisation"]),
+        "person_recall": _share(overlapped["Person"], totals["Person"]),
+        "resolution_consistency": _share(len(repeated) - len(inconsistent), len(repeated)),
+        "ids_shared": len(shared),
+    }
+    notes = [
+        f"{totals['Organisation']} gold organisations and {totals['Person']} persons; recall: overlapped by any "
+        "mention (registry or provisional); organisation_registry_share: by a mention that is not provisional",
+        f"resolution_consistency: of the {len(repeated)} (document, normalised value) groups with at least two "
+        "gold entities overlapped by a mention, the share whose best-overlapping mentions all carry one actor id; "
+        "values are normalised by case, \"the\", possessive 's, punctuation and a plural s",
+        f"ids_shared: our actor ids whose mentions cover gold Organisation values that differ after that "
+        f"normalisation ({len(shared)}); many are aliases of one group (ISIL/Daesh), which a reader must judge. "
+        "Person values are left out: CAMEO codes an official as his state's sector by design",
+    ]
+    if inconsistent:
+        subset_of = {d.id: d.subset for d in documents}
+        notes.append(f"inconsistent groups ({len(inconsistent)}; first 10), as subset/document \"normalised value\": "
+                     "our ids:")
+        for (doc_id, value), ms in list(inconsistent.items())[:10]:
+            ids = Counter(_actor_key(m.actor) for m in ms)
+            notes.append(f"  {subset_of[doc_id]}/{doc_id[:8]} \"{value}\": "
+                         + ", ".join(f"{k} ×{v}" for k, v in ids.most_common()))
+    if shared:
+        notes.append(f"largest shared ids (id (name): gold values ×mentions), {min(SHARED_IDS_SHOWN, len(shared))} "
+                     f"of {len(shared)}:")
+        ranked = sorted(shared.items(), key=lambda kv: (-len(kv[1]), -sum(sum(c.values()) for c in kv[1].values()),
+                                                         kv[0]))
+        for key, values in ranked[:SHARED_IDS_SHOWN]:
+            shown = sorted(values.values(), key=lambda c: -sum(c.values()))
+            notes.append(f"  {key} ({names[key].name}): "
+                         + ", ".join(f'"{c.most_common(1)[0][0]}" ×{sum(c.values())}' for c in shown[:12])
+                         + (f", … {len(shown) - 12} more" if len(shown) > 12 else ""))
+    if resolved:
+        rng = random.Random(SPOT_CHECK_SEED)
+        picked = sorted(rng.sample(range(len(resolved)), min(SPOT_CHECK_SIZE, len(resolved))))
+        notes.append(f"spot check: {len(picked)} of the {len(resolved)} gold organisations resolved from the "
+                     f"registry (seed {SPOT_CHECK_SEED}), as gold value | our text -> id (name, country/sector) "
+                     "[reason]:")
+        for i in picked:
+            doc, entity, mention = resolved[i]
+            ref = mention.actor
+            notes.append(f"  {entity.value} | {doc.text[mention.start:mention.end]} -> {ref.id} ({ref.name}, "
+                         f"{ref.country or '-'}/{ref.sector or '-'}) [{ref.reason or '-'}]")
+    return Score(len(documents), metrics, notes)
+
+
 # --------------------------------------------------------------------------------------------------- running
 
 
@@ -804,7 +1315,11 @@ def run(name: str, data_dir: Path | None, pipeline: EvaluablePipeline, limit: in
         gold_p = load_plover_gsr(data_dir)
         records, limit_notes = _limited(gold_p.records, name, limit)
         events = _collect(pipeline.extract_texts((r.text, None) for r in records), len(records), "extract_texts")
-        score, notes = score_plover_gsr(records, events), gold_p.notes
+        mentions = _collect(pipeline.actor_mentions((r.text, None) for r in records), len(records),
+                            "actor_mentions")
+        on_events, on_actors = score_plover_gsr(records, events), score_plover_actors(records, mentions)
+        score = Score(on_events.n, {**on_events.metrics, **on_actors.metrics}, on_events.notes + on_actors.notes)
+        notes = gold_p.notes
     elif name == "petrarch-unit":
         gold_u = load_petrarch_unit(data_dir)
         sentences, limit_notes = _limited(gold_u.records, name, limit)
@@ -817,6 +1332,12 @@ def run(name: str, data_dir: Path | None, pipeline: EvaluablePipeline, limit: in
         located, limit_notes = _limited(gold_l.records, name, limit)
         places = [pipeline.locate(r.text, r.verb_span) for r in located]
         score, notes = score_event_location(located, places), gold_l.notes
+    elif name == "re3d":
+        gold_r = load_re3d(data_dir)
+        documents, limit_notes = _limited(gold_r.records, name, limit)
+        found_mentions = _collect(pipeline.actor_mentions((d.text, None) for d in documents), len(documents),
+                                  "actor_mentions")
+        score, notes = score_re3d(documents, found_mentions), gold_r.notes
     else:
         gold_g = load_lgl(data_dir) if name == "lgl" else load_geovirus(data_dir)
         articles, limit_notes = _limited(gold_g.records, name, limit)

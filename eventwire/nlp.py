@@ -132,9 +132,9 @@ def _tables_path(nlp: Language, registry, gazetteer) -> Path:
     digest = hashlib.sha256(f"{spacy.__version__}|{nlp.meta.get('name')}|{nlp.meta.get('version')}|"
                             f"{len(gazetteer)}|{len(registry.ids())}".encode())
     package = Path(__file__).parent
-    for folder in ("actors/data", "geo/data"):  # every data file the phrases come from
-        for path in sorted((package / folder).glob("*")):
-            digest.update(path.name.encode() + path.read_bytes())
+    # every data file the phrases come from, the user's own registry files included
+    for path in [*sorted((package / "geo" / "data").glob("*")), *registry.files]:
+        digest.update(path.name.encode() + path.read_bytes())
     return cache_dir() / f"phrases-{digest.hexdigest()[:16]}.pkl"
 
 

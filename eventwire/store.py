@@ -35,6 +35,11 @@ CREATE TABLE IF NOT EXISTS event_actors (
     event_id VARCHAR NOT NULL, role VARCHAR NOT NULL, name VARCHAR, text VARCHAR, actor_id VARCHAR,
     country VARCHAR, sector VARCHAR
 );
+CREATE TABLE IF NOT EXISTS actor_mentions (
+    document_id VARCHAR NOT NULL, span_start INTEGER, span_end INTEGER, text VARCHAR, actor_id VARCHAR,
+    name VARCHAR, country VARCHAR, sector VARCHAR, type VARCHAR, provisional BOOLEAN, reason VARCHAR,
+    sentence VARCHAR
+);
 CREATE TABLE IF NOT EXISTS read_errors (
     source VARCHAR, reason VARCHAR, recorded_at TIMESTAMP
 );
@@ -107,6 +112,11 @@ class Store:
                 self.con.executemany("INSERT OR IGNORE INTO events VALUES (" + ", ".join("?" * 21) + ")", rows)
             if actor_rows:
                 self.con.executemany("INSERT INTO event_actors VALUES (?, ?, ?, ?, ?, ?, ?)", actor_rows)
+            mentions = [[d.id, m.start, m.end, m.actor.text, m.actor.id, m.actor.name, m.actor.country,
+                         m.actor.sector, m.actor.type, m.actor.provisional, m.actor.reason, m.sentence]
+                        for m in d.actors]
+            if mentions:
+                self.con.executemany("INSERT INTO actor_mentions VALUES (" + ", ".join("?" * 12) + ")", mentions)
             self.con.execute("COMMIT")
             return True
         except Exception:
@@ -145,6 +155,36 @@ class Store:
             sql += f" LIMIT {int(flt.limit)}"
         for (rec,) in self.con.execute(sql, args).fetchall():
             yield json.loads(rec)
+
+    def actor_counts(self) -> dict[str, tuple[int, int]]:
+        """actor id -> (events it takes part in, mentions in the documents)."""
+        if not self._has_table("actor_mentions"):
+            return {}
+        rows = self.con.execute(
+            "SELECT actor_id, max(n_events), max(n_mentions) FROM ("
+            " SELECT actor_id, count(DISTINCT event_id) n_events, 0 n_mentions FROM event_actors"
+            " WHERE actor_id IS NOT NULL GROUP BY 1 UNION ALL"
+            " SELECT actor_id, 0, count(*) FROM actor_mentions WHERE actor_id IS NOT NULL GROUP BY 1) GROUP BY 1"
+        ).fetchall()
+        return {aid: (int(ev), int(mn)) for aid, ev, mn in rows}
+
+    def provisional_actors(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Names the registry lacks, most mentioned first: id, name, country, mentions, documents, events,
+        the forms seen and an example sentence."""
+        if not self._has_table("actor_mentions"):
+            return []
+        sql = ("SELECT m.actor_id, mode(m.name), mode(m.country), count(*) n, count(DISTINCT m.document_id) docs,"
+               " (SELECT count(DISTINCT event_id) FROM event_actors a WHERE a.actor_id = m.actor_id) events,"
+               " list(DISTINCT m.text), arg_min(m.sentence, length(m.sentence)), mode(m.reason)"
+               " FROM actor_mentions m WHERE m.provisional GROUP BY m.actor_id ORDER BY n DESC, docs DESC, 1")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        keys = ["id", "name", "country", "mentions", "documents", "events", "forms", "example", "reason"]
+        return [dict(zip(keys, row)) for row in self.con.execute(sql).fetchall()]
+
+    def _has_table(self, name: str) -> bool:
+        return self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                [name]).fetchone()[0] > 0
 
     def summary(self, top: int = 8) -> dict[str, Any]:
         """Counts for the end-of-run report: documents, events by type, top actors and places, errors."""

@@ -1,9 +1,14 @@
 """Shared fixtures: one real pipeline per test session (spaCy model, registry and gazetteer loaded once)."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The tests see the package registry only, never the registry files of whoever runs them.
+os.environ["EVENTWIRE_ACTORS_DIR"] = tempfile.mkdtemp(prefix="eventwire-test-actors-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -459,3 +459,47 @@ def test_plover_gold_country_agreement(reg: ActorRegistry) -> None:
     assert total > 600
     assert agree / total >= GOLD_AGREEMENT_BAR, f"{agree}/{total} = {agree / total:.3f}"
     assert agree / resolved >= 0.93  # when it answers, it is right
+
+
+# ------------------------------------------------------------------ mentions in documents (the events stage)
+def _mentions(pipeline, text: str, published: str | None = "2015-05-12"):
+    (found,) = list(pipeline.actor_mentions([(text, published)]))
+    return [(text[m.start:m.end], m.actor) for m in found]
+
+
+def test_acronym_defined_in_the_text_wins_over_the_registry(pipeline) -> None:
+    found = _mentions(pipeline, "The Liberian Peace Council (LPC) accused the NPFL of shelling Greenville. "
+                                "LPC fighters later withdrew.")
+    lpc = [ref for text, ref in found if text == "LPC"]
+    assert len(lpc) == 2 and all(r.id == "NEW_LIBERIAN_PEACE_COUNCIL" and r.country == "LBR" for r in lpc)
+    assert all(r.reason == "acronym defined in the text: Liberian Peace Council (LPC)" for r in lpc)
+    assert all(r.provisional for _, r in found if r.id and r.id.startswith("NEW_"))
+
+
+def test_descriptions_and_pronouns_follow_the_topic(pipeline) -> None:
+    found = dict(_mentions(pipeline, "The Nusra Front attacked the Islamic State in Qalamoun. The group vowed "
+                                     "to eradicate it. Its fighters killed 12 militants. The jihadist "
+                                     "organisation also shelled Arsal."))
+    assert found["The group"].id == "NUSRA" and "refers to" in found["The group"].reason
+    assert found["it"].id == "IS"  # the object of "eradicate" is not the group that vows
+    assert found["Its"].id == "NUSRA"
+    assert found["The jihadist organisation"].id == "NUSRA"
+
+
+def test_a_description_with_a_people_adjective_is_not_a_pronoun(pipeline) -> None:
+    found = _mentions(pipeline, "Hezbollah fighters clashed with the Nusra Front. The Kurdish group stayed out.")
+    assert all(r.id != "NUSRA" for text, r in found if "Kurdish" in text)
+
+
+def test_names_the_registry_lacks_are_provisional_not_places(pipeline) -> None:
+    found = _mentions(pipeline, "Faylaq al-Sham said its fighters repelled an assault near Kefraya.")
+    ids = {r.id for _, r in found}
+    assert "NEW_FAYLAQ_AL_SHAM" in ids or "FAYLAQ_AL_SHAM" in ids
+    assert not any(text == "Kefraya" for text, _ in found)
+
+
+def test_possessive_and_rename_by_date(pipeline) -> None:
+    early = dict(_mentions(pipeline, "Nusra's fighters advanced on Idlib.", "2015-03-01"))
+    late = dict(_mentions(pipeline, "Nusra's fighters advanced on Idlib.", "2018-03-01"))
+    assert early["Nusra"].id == late["Nusra"].id == "NUSRA"
+    assert early["Nusra"].name == "Jabhat al-Nusra" and late["Nusra"].name == "Hay'at Tahrir al-Sham"

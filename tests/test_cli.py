@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -16,9 +17,9 @@ def ew(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
                           input=stdin, timeout=600)
 
 
-@pytest.mark.parametrize("command", ["clean", "extract", "run", "events", "eval"])
+@pytest.mark.parametrize("command", ["clean", "extract", "run", "events", "eval", "actors", "actors import"])
 def test_every_command_has_help(command):
-    p = ew(command, "--help")
+    p = ew(*command.split(), "--help")
     assert p.returncode == 0 and "Usage:" in p.stdout
 
 
@@ -82,6 +83,39 @@ def test_run_is_idempotent_and_records_bad_input(tmp_path):
                  "--format", "csv")
     assert csv_out.returncode == 0 and csv_out.stdout.startswith("id,date,")
     assert len(csv_out.stdout.splitlines()) > 2
+    check_actor_commands(tmp_path, db)
+
+
+def check_actor_commands(tmp_path, db):
+    """`eventwire actors`: registry actors with counts, search by alias, provisional actors, promotion."""
+    listed = [json.loads(line) for line in ew("actors", "--db", str(db), "--format", "jsonl").stdout.splitlines()]
+    nusra = next(r for r in listed if r["id"] == "NUSRA")
+    assert nusra["events"] > 0 and nusra["mentions"] >= nusra["events"] and "Jabhat al-Nusra" in nusra["aliases"]
+    assert [r["events"] for r in listed] == sorted((r["events"] for r in listed), reverse=True)
+    found = ew("actors", "--db", str(db), "--search", "Jabhat an-Nusra", "--format", "jsonl")
+    assert [json.loads(line)["id"] for line in found.stdout.splitlines()] == ["NUSRA"]
+
+    promote = tmp_path / "actors" / "new.tsv"
+    new = ew("actors", "--new", "--db", str(db), "--format", "jsonl", "--limit", "0", "--write", str(promote))
+    assert new.returncode == 0, new.stderr
+    items = [json.loads(line) for line in new.stdout.splitlines()]
+    assert items and all(i["id"].startswith("NEW_") and i["mentions"] >= 1 and i["example"] for i in items)
+    assert [i["mentions"] for i in items] == sorted((i["mentions"] for i in items), reverse=True)
+    # the file loads as it is (every row commented out); deleting "# " before a row promotes that actor
+    text = promote.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("# FAYLAQ_AL_SHAM\t"))
+    cells = row[2:].split("\t")
+    cells[2:5] = ["SYR", "REB", "rebel group"]
+    promote.write_text(text.replace(row, "\t".join(cells)), encoding="utf-8")
+    env = {**os.environ, "EVENTWIRE_ACTORS_DIR": str(promote.parent), "EVENTWIRE_CACHE_DIR": str(tmp_path / "cache")}
+    p = subprocess.run([sys.executable, "-m", "eventwire.cli", "extract", "-", "--format", "jsonl"], env=env,
+                       input="Faylaq al-Sham fighters attacked army positions near Idlib on Monday.\n",
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    actors = [a for line in p.stdout.splitlines() for a in json.loads(line)["actor"]]
+    assert any(a["id"] == "FAYLAQ_AL_SHAM" and a["country"] == "SYR" and a["sector"] == "REB" for a in actors)
+    rewritten = ew("actors", "--new", "--db", str(db), "--write", str(promote))
+    assert rewritten.returncode == 0 and promote.read_text(encoding="utf-8").count("\nFAYLAQ_AL_SHAM\t") == 1
 
 
 def test_failures_exit_nonzero_with_one_line(tmp_path):

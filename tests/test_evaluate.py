@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 import pytest
 
 from eventwire import evaluate as ev
-from eventwire.model import ActorRef, Event, Place
+from eventwire.model import ActorMention, ActorRef, Event, Place
 
 DATA = ev.default_data_dir()
 needs_data = pytest.mark.skipif(DATA is None, reason="../shared/data (the public gold data sets) is absent")
@@ -196,8 +196,8 @@ def test_plover_scorer_mixed_case():
     assert m["event_type_accuracy_first"] == 0.0
     assert m["quad_accuracy"] == 0.75
     assert m["events_found"] == 0.75
-    assert m["actor_country_match"] == 1.0  # a: SYR (on the ASSAULT event), b: JOR, d: FRA
-    assert m["recipient_country_match"] == 0.0  # a: IRQ≠TUR, c: nothing
+    assert m["event_actor_country_match"] == 1.0  # a: SYR (on the ASSAULT event), b: JOR, d: FRA
+    assert m["event_recipient_country_match"] == 0.0  # a: IRQ≠TUR, c: nothing
     assert score.n == 4
     assert any(n.split()[:3] == ["ASSAULT", "1", "1.000"] for n in score.notes)
 
@@ -205,6 +205,157 @@ def test_plover_scorer_mixed_case():
 def test_plover_type_maps_legacy_names():
     assert [ev.plover_type(t) for t in ("demand", "DISAPPROVE", "FIGHT", "INVESTIGATE", "AID")] == [
         "REQUEST", "ACCUSE", "ASSAULT", "ACCUSE", "AID"]
+
+
+# ------------------------------------------------------------------------------------------- PLOVER actor resolution
+
+
+def gold_actor(text: str, words: str, code: str, sector: str | None = None, side: str = "source") -> ev.GoldActor:
+    """A gold actor located where `words` first occur in `text` (a name of three capitals is a country)."""
+    start = text.index(words)
+    country = code if len(code) == 3 and code not in ev.NON_STATE_EQUIVALENTS and code != "ISM" else None
+    return ev.GoldActor(side, words, code, sector, country, ((start, start + len(words)),))
+
+
+def mention(text: str, words: str, actor_id: str | None = None, country: str | None = None,
+            sector: str | None = None, type: str | None = None, reason: str | None = None) -> ActorMention:
+    """A predicted mention of the first occurrence of `words` in `text`."""
+    start = text.index(words)
+    ref = ActorRef(name=actor_id or words, text=words, id=actor_id, country=country, sector=sector, type=type,
+                   reason=reason)
+    return ActorMention(start, start + len(words), ref)
+
+
+def _gsr(id_: str, text: str, *actors: ev.GoldActor) -> ev.PloverRecord:
+    return ev.PloverRecord(id_, text, "ACCUSE", "ACCUSE", 3, (), (), actors=actors)
+
+
+T1 = "Senior Hungarian officials met UN envoys."
+T2 = "Ethnic Albanians in south Serbia demanded autonomy."
+T3 = "Muslim hackers defaced Danish Web sites."
+T4 = "Recent attacks killed al-Qaeda leaders, said West Germany."
+ACTOR_GSR = [
+    _gsr("a", T1, gold_actor(T1, "Hungarian", "HUN", "GOV"), gold_actor(T1, "UN envoys", "IGO", side="target")),
+    _gsr("b", T2, gold_actor(T2, "Ethnic Albanians", "SRB", "CVLalb")),
+    _gsr("c", T3, gold_actor(T3, "Muslim hackers", "ISM", "CRMMOS"),  # ISM: no known meaning, sector only
+         gold_actor(T3, "Danish Web sites", "DNK", "JRN", side="target")),  # CAMEO journalist → MED
+    _gsr("d", T4, gold_actor(T4, "al-Qaeda leaders", "IMG", "GOV", side="target"),
+         ev.GoldActor("source", "West German", "DEU", "***", "DEU", (), ev.NOT_LOCATABLE)),  # not scored
+]
+
+
+def oracle_mentions(record: ev.PloverRecord) -> list[ActorMention]:
+    """Mentions that agree with every located gold actor: one carrying its code, one its sector."""
+    out: list[ActorMention] = []
+    for a in record.actors:
+        if not a.spans:
+            continue
+        start, end = a.spans[0]
+        code_sector = None if a.country else {"IMG": "REB"}.get(a.code, a.code)
+        out.append(ActorMention(start, end, ActorRef(name=a.text, text=a.text, country=a.country,
+                                                     sector=code_sector)))
+        out.append(ActorMention(start, end, ActorRef(name=a.text, text=a.text, sector=ev.plover_sector(a.sector))))
+    return out
+
+
+@pytest.mark.parametrize("gold, ours", [
+    ("GOV", "GOV"), ("CVLalb", "CVL"), ("ELIyor", "ELI"), ("REBkur", "REB"), ("REFKUR", "REF"),
+    ("CIVsrp", "CVL"), ("CIV", "CVL"), ("JRNCHR", "MED"), ("MOS", "REL"), ("RELCHR", "REL"),
+    ("GOVMOS", "GOV"), ("CRMMOS", "CRM"), ("REBMOS", "REB"), ("***", None), ("", None), (None, None),
+])
+def test_plover_sector_reads_cameo_spellings(gold: str | None, ours: str | None):
+    assert ev.plover_sector(gold) == ours
+
+
+def test_locate_actor_exact_case_parts_fuzzy_and_not_locatable():
+    text = "The rebels said U.S. and Russian negotiators refused admittance to Ghanaians."
+    assert ev.locate_actor(text, "Russian negotiators") == (((25, 44),), "exact")
+    assert ev.locate_actor(text, "the rebels") == (((0, 10),), "case-insensitive")
+    spans, how = ev.locate_actor(text, "U.S. ... negotiators")
+    assert how == "in parts" and [text[a:b] for a, b in spans] == ["U.S.", "negotiators"]
+    spans, how = ev.locate_actor(text, " Ghanians ")  # a misspelling, padded as some records are
+    assert how == "fuzzy" and [text[a:b] for a, b in spans] == ["Ghanaians"]
+    spans, how = ev.locate_actor(text, "U.S. negotiators")  # words skipped without an ellipsis
+    assert how == "fuzzy" and [text[a:b] for a, b in spans] == ["U.S", "negotiators"]
+    assert ev.locate_actor(text, "Greek-Cypriot") == ((), ev.NOT_LOCATABLE)
+    assert ev.locate_actor(text, "") == ((), ev.NOT_LOCATABLE)
+
+
+def test_plover_actor_scorer_perfect_predictions_score_one():
+    score = ev.score_plover_actors(ACTOR_GSR, [oracle_mentions(r) for r in ACTOR_GSR])
+    assert score.metrics == {"actor_resolution_country": 1.0, "actor_resolution_sector": 1.0,
+                             "actor_mention_found": 1.0}
+    assert not any("disagreements" in n for n in score.notes)
+
+
+def test_plover_actor_scorer_empty_predictions_score_zero():
+    score = ev.score_plover_actors(ACTOR_GSR, [[] for _ in ACTOR_GSR])
+    assert all(v == 0.0 for v in score.metrics.values()), score.metrics
+    assert any(n.startswith("6 gold actors have no overlapping mention") for n in score.notes)
+
+
+def test_plover_actor_scorer_mixed_case():
+    predictions = [
+        [mention(T1, "Hungarian officials", "HUNGOV", "HUN", "GOV")],  # both right; "UN envoys" missed
+        [mention(T2, "Albanians", "ALB", "ALB", "CVL")],  # sector right, country wrong (gold SRB)
+        [mention(T3, "Muslim hackers", "NEW_MUSLIM_HACKERS", type="provisional"),  # no sector (gold CRM)
+         mention(T3, "Danish Web sites", "DNKMED", "DNK", "MED")],  # both right
+        [mention(T4, "al-Qaeda", "AQ", None, "REB", "jihadist group"),  # IMG right, so its leaders' GOV too
+         mention(T4, "West Germany", "DEU", "DEU")],  # the unlocatable gold actor is not scored
+    ]
+    score = ev.score_plover_actors(ACTOR_GSR, predictions)
+    m = score.metrics
+    assert m["actor_mention_found"] == pytest.approx(5 / 6)
+    assert m["actor_resolution_country"] == pytest.approx(3 / 5)  # HUN, DNK, IMG right; SRB wrong; IGO missed
+    assert m["actor_resolution_sector"] == pytest.approx(4 / 5)  # GOV, CVL, MED, IMG's GOV right; CRM wrong
+    notes = "\n".join(score.notes)
+    assert "6 gold actors (source and target) whose words were located" in notes and "1 not locatable" in notes
+    assert "country 2/3" in notes and "IGO 0/1" in notes and "IMG 1/1" in notes and "ISM ×1" in notes
+    assert '"Ethnic Albanians" SRB/CVLalb → ALB (ALB/CVL)' in notes
+    assert "al-Qaeda leaders" not in notes.split("most common disagreements")[1]
+    assert '"Muslim hackers" ISM/CRMMOS → NEW_MUSLIM_HACKERS (-/-)' in notes
+    assert "Hungarian" not in notes.split("most common disagreements")[1]
+    assert '1 gold actors have no overlapping mention, e.g. "UN envoys"' in notes
+
+
+def test_plover_actor_scorer_non_state_codes_agree_by_sector_or_type():
+    text = "UN envoys met Amnesty, and al-Qaeda fighters attacked. The Security Council met NATO troops."
+    records = [_gsr("x", text, gold_actor(text, "UN envoys", "IGO"), gold_actor(text, "Amnesty", "NGO"),
+                    gold_actor(text, "al-Qaeda fighters", "IMG"), gold_actor(text, "Security Council", "IGO", "GOV"),
+                    gold_actor(text, "NATO troops", "IGO", "MIL"))]
+    predicted = [mention(text, "UN", "UN", type="IGO"), mention(text, "Amnesty", "AMNESTY", sector="HRI"),
+                 mention(text, "al-Qaeda", "AQAP", "YEM", "REB"),  # a country's branch is not the transnational group
+                 mention(text, "Security Council", "UNSC", sector="IGO"),  # CAMEO's IGO/GOV: the council itself
+                 mention(text, "NATO", "NATO", sector="IGO")]  # MIL is not the organisation's leadership
+    m = ev.score_plover_actors(records, [predicted]).metrics
+    assert m["actor_resolution_country"] == pytest.approx(4 / 5)
+    assert m["actor_resolution_sector"] == 0.5
+
+
+@needs_data
+def test_plover_gsr_loader_locates_gold_actors():
+    gold = ev.load_plover_gsr(DATA)
+    actors = [a for r in gold.records for a in r.actors]
+    assert len(actors) == 650
+    first = gold.records[0]
+    assert [(a.side, a.text, a.code, a.sector, a.country) for a in first.actors] == [
+        ("source", "Hungarian", "HUN", "GOV", "HUN"), ("source", "Romanian", "ROU", "GOV", "ROU")]
+    assert [first.text[s:e] for a in first.actors for s, e in a.spans] == ["Hungarian", "Romanian"]
+    apec = gold.records[1].actors
+    assert apec[0].code == "IGO" and apec[0].country is None and apec[1].code == "JPN" and apec[1].side == "target"
+    how = {m: sum(a.located == m for a in actors) for m in ev.LOCATE_METHODS}
+    assert how == {"exact": 635, "case-insensitive": 0, "in parts": 6, "fuzzy": 7, "not locatable": 2}
+    for r in gold.records:
+        for a in r.actors:
+            assert all(0 <= s < e <= len(r.text) for s, e in a.spans)
+    ghanians = next(a for a in actors if a.text == "Ghanians")
+    assert ghanians.located == "fuzzy"
+    assert {a.text for a in actors if not a.spans} == {"Greek-Cypriot", "West German"}
+    assert any("not locatable (not scored for actor resolution)" in n for n in gold.notes)
+    # the sector spellings of the file all read as eventwire sectors
+    known = {"GOV", "MIL", "COP", "SPY", "LEG", "JUD", "REB", "INS", "OPP", "PTY", "UAF", "CVL", "REF", "MED",
+             "HLH", "EDU", "LAB", "BUS", "AGR", "REL", "CRM", "ELI", "HRI", "NGO", "IGO"}
+    assert {ev.plover_sector(a.sector) for a in actors} - {None} - known == {"SOC"}  # the one unknown code
 
 
 # ------------------------------------------------------------------------------------------- PETRARCH scorer
@@ -346,6 +497,175 @@ def test_haversine_known_distance():
     assert ev.haversine_km(51.5074, -0.1278, 48.8566, 2.3522) == pytest.approx(343.5, abs=1.0)  # London-Paris
 
 
+# ------------------------------------------------------------------------------------------- re3d
+
+
+def entity(text: str, words: str, kind: str = "Organisation", nth: int = 0) -> ev.Re3dEntity:
+    """The `nth` occurrence of `words` in `text` as a gold entity."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(words, start + 1)
+    return ev.Re3dEntity(start, start + len(words), kind, words, 1.0)
+
+
+def nth_mention(text: str, words: str, actor_id: str, nth: int = 0, provisional: bool = False,
+                sector: str | None = "REB") -> ActorMention:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(words, start + 1)
+    ref = ActorRef(name=actor_id.title(), text=words, id=actor_id, sector=None if provisional else sector,
+                   type="provisional" if provisional else "rebel group", reason="alias")
+    return ActorMention(start, start + len(words), ref)
+
+
+D1 = "ISIL attacked Kobani. The Peshmerga repelled ISIL, and Daesh retreated. President Obama thanked the Coalition."
+D2 = "The YPG and the Peshmerga met. YPG officials left. Jaish al-Izza fired. Salih Muslim spoke."
+RE3D_DOCS = [
+    ev.Re3dDocument("d1", "CENTCOM", "one", D1, (
+        entity(D1, "ISIL"), entity(D1, "The Peshmerga"), entity(D1, "ISIL", nth=1), entity(D1, "Daesh"),
+        entity(D1, "President Obama", "Person"), entity(D1, "the Coalition"))),
+    ev.Re3dDocument("d2", "CENTCOM", "two", D2, (
+        entity(D2, "The YPG"), entity(D2, "the Peshmerga"), entity(D2, "YPG", nth=1), entity(D2, "Jaish al-Izza"),
+        entity(D2, "Salih Muslim", "Person"))),
+]
+
+
+def test_normalise_value_drops_case_articles_plurals_and_punctuation():
+    assert ev.normalise_value("the U.S. forces") == "us force"
+    assert ev.normalise_value("Peshmerga’s") == ev.normalise_value("the Peshmerga") == "peshmerga"
+    assert ev.normalise_value("The Kurdish YPG") == ev.normalise_value("Kurdish YPG")
+    assert ev.normalise_value("Congress") == "congress"  # a double s is no plural
+    assert ev.normalise_value("ISIL") != ev.normalise_value("Daesh")
+
+
+def test_re3d_scorer_perfect_predictions_score_one():
+    predictions = [[ActorMention(e.start, e.end, ActorRef(name=e.value, text=e.value, id=ev.normalise_value(e.value),
+                                                          type="IGO")) for e in d.entities] for d in RE3D_DOCS]
+    score = ev.score_re3d(RE3D_DOCS, predictions)
+    assert score.n == 2
+    assert score.metrics == {"organisation_recall": 1.0, "organisation_registry_share": 1.0, "person_recall": 1.0,
+                             "resolution_consistency": 1.0, "ids_shared": 0}
+
+
+def test_re3d_scorer_empty_predictions():
+    score = ev.score_re3d(RE3D_DOCS, [[], []])
+    assert score.metrics == {"organisation_recall": 0.0, "organisation_registry_share": 0.0, "person_recall": 0.0,
+                             "resolution_consistency": None, "ids_shared": 0}  # no group to judge
+    assert not any(n.startswith("spot check") for n in score.notes)
+
+
+def test_re3d_scorer_mixed_case():
+    predictions = [
+        [nth_mention(D1, "ISIL", "ISIL"), nth_mention(D1, "Peshmerga", "KRG_MIL", sector="MIL"),
+         nth_mention(D1, "ISIL", "NEW_ISIL", nth=1, provisional=True),  # same value, another id: inconsistent
+         nth_mention(D1, "Daesh", "ISIL")],  # "Daesh" and "ISIL" under one id: shared (an alias a reader confirms)
+        # President Obama and the Coalition are missed
+        [nth_mention(D2, "YPG", "YPG"), nth_mention(D2, "Peshmerga", "KRG_MIL", sector="MIL"),
+         nth_mention(D2, "YPG", "YPG", nth=1),  # consistent with "The YPG"
+         nth_mention(D2, "Jaish al-Izza", "NEW_JAISH_AL_IZZA", provisional=True),
+         nth_mention(D2, "Salih Muslim", "SALIH_MUSLIM"),
+         nth_mention(D2, "fired", "NOISE")],  # a mention over no gold entity changes nothing
+    ]
+    score = ev.score_re3d(RE3D_DOCS, predictions)
+    m = score.metrics
+    assert m["organisation_recall"] == pytest.approx(8 / 9)
+    assert m["organisation_registry_share"] == pytest.approx(6 / 9)  # ISIL #2 and Jaish al-Izza are provisional
+    assert m["person_recall"] == 0.5
+    assert m["resolution_consistency"] == 0.5  # (d1, isil) split over ISIL/NEW_ISIL; (d2, ypg) one id
+    assert m["ids_shared"] == 1
+    notes = "\n".join(score.notes)
+    assert 'CENTCOM/d1 "isil": ISIL ×1, NEW_ISIL ×1' in notes
+    assert '  ISIL (Isil): "ISIL" ×1, "Daesh" ×1' in notes
+    spot = score.notes[score.notes.index(next(n for n in score.notes if n.startswith("spot check"))) + 1:]
+    assert len(spot) == 6  # all six organisations resolved from the registry, in text order
+    assert spot[0] == "  ISIL | ISIL -> ISIL (Isil, -/REB) [alias]"
+    assert spot[1] == "  The Peshmerga | Peshmerga -> KRG_MIL (Krg_Mil, -/MIL) [alias]"
+
+
+def test_re3d_spot_check_is_a_fixed_sample():
+    text = " ".join(f"Group{i} met." for i in range(80))
+    doc = ev.Re3dDocument("d", "CENTCOM", "t", text, tuple(entity(text, f"Group{i} ") for i in range(80)))
+    predicted = [[nth_mention(text, f"Group{i} ", f"G{i}") for i in range(80)]]
+    first = ev.score_re3d([doc], predicted).notes
+    assert first == ev.score_re3d([doc], predicted).notes
+    spot = [n for n in first if n.startswith("  Group")]
+    assert len(spot) == ev.SPOT_CHECK_SIZE and spot != sorted(spot)[:ev.SPOT_CHECK_SIZE]  # sampled, not the first 50
+
+
+def _write_lines(path: Path, rows: list[dict[str, object]]) -> None:
+    import json
+
+    path.write_text("\ufeff" + "\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def test_re3d_loader_repairs_offsets_and_filters(tmp_path: Path):
+    folder = tmp_path / "re3d" / "CENTCOM"
+    folder.mkdir(parents=True)
+    text = "Col. John “J.D.” Dorrian said the Jordan Armed Forces – Arab Army and ISIL fought hope."
+    _write_lines(folder / "documents.json", [{"_id": "D", "title": "t", "text": text}])
+
+    def row(begin: int, end: int, value: str, kind: str = "Organisation", confidence: float = 1) -> dict:
+        return {"_id": f"{begin}-{kind}", "documentId": "D", "begin": begin, "end": end, "type": kind,
+                "value": value, "confidence": confidence}
+
+    full = text.index("the Jordan")
+    _write_lines(folder / "entities.json", [
+        row(0, 24, "Col. John 'J.D.' Dorrian", "Person"),  # quotes differ: the text's span is kept
+        row(full, full + 35, "the Jordan Armed Forces – Arab Army"),
+        row(full + 26, full + 35, "Arab Army"),  # nested in the longer one: deduplicated
+        row(text.index("ISIL") + 3, text.index("ISIL") + 7, "ISIL"),  # offsets three characters off
+        row(0, 4, "Daesh"),  # its value is nowhere in the text: dropped
+        row(text.index("hope"), text.index("hope") + 4, "hope", "Person", 0),  # rejected by the crowd
+        row(0, 4, "Col.", "Location"),  # not an actor type
+    ])
+    gold = ev.load_re3d(tmp_path)
+    (doc,) = gold.records
+    assert [(e.type, e.value) for e in doc.entities] == [
+        ("Person", "Col. John “J.D.” Dorrian"), ("Organisation", "the Jordan Armed Forces – Arab Army"),
+        ("Organisation", "ISIL")]
+    notes = "\n".join(gold.notes)
+    assert "CENTCOM: 1 documents, 2 Organisation and 1 Person entities" in notes
+    assert "1 below confidence 0.5, 1 nested in or duplicating" in notes and "1 whose value is not in the text" in notes
+    assert "offsets do not index `text` everywhere (CENTCOM (1 moved, 1 dropped))" in notes
+    assert "licence files missing: CENTCOM/LICENSE, CENTCOM/ATTRIBUTION" in notes
+
+
+def test_re3d_loader_names_a_damaged_file(tmp_path: Path):
+    folder = tmp_path / "re3d" / "CENTCOM"
+    folder.mkdir(parents=True)
+    (folder / "documents.json").write_text('{"_id": "D", "text": "x"}\n{"_id": \n', encoding="utf-8")
+    (folder / "entities.json").write_text("", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"documents.json:2: not valid JSON"):
+        ev.load_re3d(tmp_path)
+
+
+@needs_data
+def test_re3d_loader_reads_all_subsets_with_offsets_into_the_text():
+    gold = ev.load_re3d(DATA)
+    docs = gold.records
+    assert len(docs) == 90
+    per_subset = {s: sum(1 for d in docs if d.subset == s) for s in {d.subset for d in docs}}
+    assert per_subset == {"Australian_Department_of_Foreign_Affairs": 4, "CENTCOM": 23,
+                          "Delegation_of_the_European_Union_to_Syria": 2, "UK_Government": 26,
+                          "US_State_Department": 22, "Wikipedia": 13}
+    entities = [e for d in docs for e in d.entities]
+    assert sum(e.type == "Organisation" for e in entities) == 1146
+    assert sum(e.type == "Person" for e in entities) == 340
+    for d in docs:
+        for e in d.entities:
+            assert d.text[e.start:e.end] == e.value and e.confidence >= ev.RE3D_MIN_CONFIDENCE
+        for i, a in enumerate(d.entities):  # no two entities of one type overlap after deduplication
+            assert not any(b.type == a.type and ev._overlaps((a.start, a.end), (b.start, b.end))
+                           for b in d.entities[i + 1:])
+    ypg = next(d for d in docs if d.id == "001C9C3F3DFE16B4921B1E906F66E161")
+    assert ev.Re3dEntity(83, 98, "Organisation", "the Kurdish YPG", 1.0) in ypg.entities
+    assert any(e.value == "Col. John “J.D.” Dorrian" for e in entities)  # the file's value has plain quotes
+    notes = "\n".join(gold.notes)
+    assert "offsets index `text` in every subset" in notes and "3 differ only in quotes or line breaks" in notes
+    assert "every subset has its LICENSE and ATTRIBUTION" in notes
+    assert notes.count("documents, ") == 7  # the total and one line per subset
+
+
 # ------------------------------------------------------------------------------------------- run() and table
 
 
@@ -368,6 +688,12 @@ class OraclePipeline:
                 place(*loc.location_spans[0]) if loc.location_spans else None)
         for a in ev.load_lgl(data_dir).records:
             self.answers[a.text].append(perfect_places(a))
+        for r in ev.load_plover_gsr(data_dir).records:
+            self.answers[("mentions", r.text)].append(oracle_mentions(r))
+        for d in ev.load_re3d(data_dir).records:
+            self.answers[("mentions", d.text)].append(
+                [ActorMention(e.start, e.end, ActorRef(name=e.value, text=e.value, id=ev.normalise_value(e.value)))
+                 for e in d.entities])
         self.calls: list[str] = []
 
     def extract_texts(self, items: Iterable[tuple[str, str | None]]) -> Iterator[list[Event]]:
@@ -383,6 +709,11 @@ class OraclePipeline:
     def locate(self, text: str, trigger_span: tuple[int, int]) -> Place | None:
         return self.answers[(text, trigger_span)].popleft()  # type: ignore[return-value]
 
+    def actor_mentions(self, items: Iterable[tuple[str, str | None]]) -> Iterator[list[ActorMention]]:
+        self.calls.append("actor_mentions")
+        for text, _published in items:
+            yield self.answers[("mentions", text)].popleft()  # type: ignore[misc]
+
 
 @needs_data
 def test_run_with_an_oracle_scores_one_and_honours_limits():
@@ -391,6 +722,8 @@ def test_run_with_an_oracle_scores_one_and_honours_limits():
     assert gsr["dataset"] == "plover-gsr" and gsr["n"] == 322
     assert all(v == 1.0 for v in gsr["metrics"].values()), gsr["metrics"]
     assert any("per-type recall" in n for n in gsr["notes"]) and gsr["seconds"] >= 0
+    assert {"actor_resolution_country", "actor_resolution_sector", "actor_mention_found",
+            "event_actor_country_match"} <= set(gsr["metrics"])
 
     unit = ev.run("petrarch-unit", DATA, oracle)
     assert unit["n"] == 223 and unit["metrics"]["root_code_agreement"] == 1.0
@@ -403,7 +736,13 @@ def test_run_with_an_oracle_scores_one_and_honours_limits():
     lgl = ev.run("lgl", DATA, oracle, limit=10)
     assert lgl["n"] == 10 and lgl["metrics"]["toponym_recall"] == 1.0 and lgl["metrics"]["acc_161km"] == 1.0
     assert any("Mordecai 3" in n for n in lgl["notes"])
-    assert oracle.calls == ["extract_texts", "extract_texts", "find_places"]  # one batched call per set
+    assert oracle.calls == ["extract_texts", "actor_mentions", "extract_texts", "find_places"]  # batched calls
+
+    re3d = ev.run("re3d", DATA, oracle)
+    assert re3d["n"] == 90 and re3d["metrics"]["ids_shared"] == 0
+    assert all(v == 1.0 for k, v in re3d["metrics"].items() if k != "ids_shared"), re3d["metrics"]
+    assert any(n.startswith("spot check: 50 of the 1146") for n in re3d["notes"])
+    assert oracle.calls[-1] == "actor_mentions"
 
 
 @needs_data

@@ -13,6 +13,7 @@ All knowledge lives in the TSV files of ``eventwire/actors/data`` (and in files 
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -270,13 +271,14 @@ class ActorRegistry:
         self.lexicon: list[tuple[str, str | None, bool, list[str]]] = []  # kind, sector, compose, forms
         self._rows: dict[str, list[Actor]] = {}
         self.problems: list[str] = []  # things worth a look that did not stop loading (alias collisions…)
+        self.files: list[Path] = []  # every file read, in order
         self._built = False
         self._cache: dict[tuple[str, str | None, bool], tuple[Actor | None, str | None]] = {}
 
     # ----------------------------------------------------------------------------------------- loading
     @classmethod
     def default(cls) -> "ActorRegistry":
-        """The registry of the package data files (loaded once, then shared)."""
+        """The registry of the package data files and the user's own (`user_dir()`), loaded once, then shared."""
         return _default_registry()
 
     @classmethod
@@ -304,6 +306,7 @@ class ActorRegistry:
             raise RegistryError(f"{path}: no such registry file")
         self._built = False
         self._cache.clear()
+        self.files.append(path)
         if path.suffix in (".jsonl", ".json"):
             self._read_actor_jsonl(path)
             return
@@ -854,6 +857,8 @@ class ActorRegistry:
         if nouns:
             noun = nouns[-1]
             sector = noun.extra
+            if mixed_case and noun.cap and any(it.kind == "unknown" and it.cap for it in content[:content.index(noun)]):
+                return None  # "Liberian Peace Council": a proper name the registry lacks, not a state council
             nation = _nearest_before(content, noun, nations)
             if nation is not None:
                 return self._composite(nation.value, sector, date)
@@ -1113,9 +1118,62 @@ def _geonames_countries() -> dict[str, dict]:
     return out
 
 
+def write_promotion_file(path: str | Path, provisional: list[dict]) -> int:
+    """Write provisional actors (`Store.provisional_actors()`) as commented-out registry rows that a user
+    promotes by deleting the leading "# " (and filling in country, sector, type). Rows already promoted in an
+    existing file are kept as they are; returns how many provisional rows were written."""
+    path = Path(path)
+    kept: list[str] = []
+    promoted: set[str] = set()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#") and not line.startswith("id\t"):
+                kept.append(line)
+                promoted.add(line.split("\t", 1)[0])
+    lines = ["# Provisional actors: names eventwire met that the registry lacks, most mentioned first.",
+             "# To promote one, delete the '# ' in front of its row and check country (ISO3), sector (sectors.tsv)",
+             "# and type; rows without '# ' are loaded with the registry when this file is in the actors folder",
+             f"# ({user_dir()}) or passed to ActorRegistry.load(). Rewriting this file keeps promoted rows.",
+             "\t".join(ACTOR_COLUMNS), *kept]
+    written = 0
+    for item in provisional:
+        aid = item["id"].removeprefix("NEW_")
+        if not re.fullmatch(r"[A-Z0-9][A-Z0-9_]*", aid) or aid in promoted:
+            continue
+        forms = sorted({f for f in item.get("forms") or [] if f}, key=len)
+        person = "person" in (item.get("reason") or "")
+        example = " ".join((item.get("example") or "").split())[:200]
+        lines.append(f"# {item['mentions']} mentions in {item['documents']} documents, {item.get('events', 0)} events;"
+                     f" e.g. \"{example}\"")
+        lines.append("# " + "\t".join([aid, item["name"], item.get("country") or "", "", "person" if person else "",
+                                       "", "", "", "|".join(forms), "", "", ""]))
+        written += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return written
+
+
+def user_dir() -> Path:
+    """Where a user's own registry files live (imported dictionaries, promoted actors): $EVENTWIRE_ACTORS_DIR,
+    else $XDG_CONFIG_HOME/eventwire/actors, else ~/.config/eventwire/actors. Every *.tsv and *.jsonl file
+    there is loaded after the package data, in name order."""
+    if os.environ.get("EVENTWIRE_ACTORS_DIR"):
+        return Path(os.environ["EVENTWIRE_ACTORS_DIR"])
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "eventwire" / "actors"
+
+
+def user_files() -> list[Path]:
+    """The registry files of `user_dir()`, in the order they are loaded."""
+    folder = user_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".tsv", ".jsonl") and p.is_file())
+
+
 @lru_cache(maxsize=1)
 def _default_registry() -> ActorRegistry:
-    return ActorRegistry.load()
+    return ActorRegistry.load(user_files())
 
 
 def is_media(actor: ActorRef | Actor | None) -> bool:

@@ -23,6 +23,8 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj", "dative", "attr", "oprd"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "around", "inside", "across", "into", "throughout",
                   "on", "over", "within", "onto", "along", "towards", "toward", "off", "close"}
+# A name right after these is a place even when spaCy calls it an organisation ("near Kefraya")
+PLACE_PREPS = {"near", "outside", "around", "inside", "into", "towards", "toward", "in", "at", "across"}
 # After these a country is where something happens, not whom it is done to ("an incursion into Syria")
 INSIDE_PREPS = {"in", "into", "inside", "across", "throughout", "within"}
 # Children of a noun phrase that still describe the same party ("rival Islamic State positions",
@@ -169,7 +171,7 @@ class EventExtractor:
                 start, end, ref = m.actor_at[before]
             elif before in m.named_at:
                 start, end = m.named_at[before]
-                ref = _provisional(_strip_det(doc[start:end]).text, doc[start].ent_type_)
+                ref = self._provisional(doc, start, end)
             else:
                 continue
             long_form = _strip_det(doc[start:end]).text
@@ -292,7 +294,7 @@ class EventExtractor:
             if t.i in m.named_at and not self._is_place(t, m) and (
                     t.i == head.i or (t.head.i == head.i and t.dep_ in ("compound", "poss"))):
                 s, e = m.named_at[t.i]
-                return _provisional(_strip_det(head.doc[s:e]).text, head.doc[s].ent_type_)
+                return self._provisional(head.doc, s, e)
         lemma = head.lemma_.lower()
         if lemma not in self.generic and lemma in FACILITIES:
             # "a military base", "a police checkpoint": the facility's holder is the party
@@ -302,6 +304,27 @@ class EventExtractor:
             left = head.doc[head.left_edge.i:head.i + 1]
             return ActorRef(name=name, text=_strip_det(left).text, sector=sector, type="generic")
         return None
+
+    def _provisional(self, doc: Doc, start: int, end: int) -> ActorRef:
+        """The provisional actor of a name the registry lacks; a country word inside the name gives its
+        country ("Liberian Peace Council" -> LBR)."""
+        span = _strip_det(doc[start:end])
+        country = next((c for t in span if t.is_title and (c := self.registry.country_iso3(t.text))), None)
+        return _provisional(span.text, doc[start].ent_type_, country)
+
+    def _names_actor(self, span: Span) -> bool:
+        """Whether a name spaCy tagged ORG/PERSON can be a new actor: not a town the gazetteer knows
+        ("Kefraya" tagged ORG), not a lone common word ("Army", "State" cut from a longer name)."""
+        span = _strip_det(span)
+        if not (span[0].is_title or span[0].is_upper):
+            return False  # "defence ministry": a common noun phrase, not a name
+        if len(span) == 1 and (span[0].is_stop or self.registry.is_member_noun(span.text)
+                               or span[0].lemma_.lower() in self.generic or span[0].lower_ in ("state", "ministry", "office")):
+            return False
+        before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
+        if before in PLACE_PREPS and span[0].ent_type_ != "PERSON":
+            return False  # "an assault near Kefraya": a place the gazetteer lacks
+        return not self.gazetteer.candidates(span.text)
 
     def _is_description(self, head: Token, m: Mentions) -> bool:
         """A definite description standing for a group named before: "the group", "the jihadist organisation",
@@ -686,11 +709,12 @@ class EventExtractor:
                                         _copy(ref, doc, (start, end, ref)), doc[start].sent.text.strip()))
         for i in sorted(m.named_at):
             start, end = m.named_at[i]
-            if start in seen or start < m.dateline_end or self._is_place(doc[start], m):
+            if start in seen or start < m.dateline_end or self._is_place(doc[start], m) or not self._names_actor(
+                    doc[start:end]):
                 continue
             seen.add(start)
             span = _strip_det(doc[start:end])
-            out.append(ActorMention(span.start_char, span.end_char, _provisional(span.text, doc[start].ent_type_),
+            out.append(ActorMention(span.start_char, span.end_char, self._provisional(doc, start, end),
                                     doc[start].sent.text.strip()))
         return sorted(out, key=lambda a: a.start)
 
@@ -838,7 +862,8 @@ class EventExtractor:
         eid = hashlib.sha1(f"{document.id}:{trigger_span[0]}:{event_type}".encode()).hexdigest()[:16]
         quad = QUAD_CLASS[event_type]
         acled, sub = acled_type(event_type, mode, actor, recipient)
-        confidence = 0.35 + 0.2 * any(a.id for a in actor) + 0.15 * any(r.id for r in recipient) \
+        confidence = 0.35 + 0.2 * any(a.id and not a.provisional for a in actor) \
+            + 0.15 * any(r.id and not r.provisional for r in recipient) \
             + 0.1 * (tok.pos_ in ("VERB", "AUX")) + 0.1 * (location is not None) + 0.1 * (when is not None)
         if modality in ("negated", "hypothetical"):
             confidence -= 0.2
@@ -874,13 +899,14 @@ def _copy(ref: ActorRef, doc: Doc, hit: tuple[int, int, ActorRef]) -> ActorRef:
                     sector=ref.sector, type=ref.type, reason=ref.reason)
 
 
-def _provisional(name: str, label: str = "") -> ActorRef:
+def _provisional(name: str, label: str = "", country: str | None = None) -> ActorRef:
     """A named organisation or person the registry lacks, kept under a stable provisional id so that its
     mentions can be counted across documents (`eventwire actors --new`) and promoted into the registry."""
     key = re.sub(r"[^A-Z0-9]+", "_", fold(name).upper()).strip("_")
-    kind = {"ORG": "organisation", "PERSON": "person"}.get(label, "name")
-    return ActorRef(name=name, text=name, id=f"{PROVISIONAL_PREFIX}{key}", type="provisional",
-                    reason=f"not in the registry: a {kind} name found by spaCy")
+    kind = {"ORG": "an organisation", "PERSON": "a person"}.get(label, "a")
+    return ActorRef(name=name, text=name, id=f"{PROVISIONAL_PREFIX}{key}", country=country, type="provisional",
+                    reason=f"not in the registry: {kind} name found by spaCy"
+                    + (f"; country from the name ({country})" if country else ""))
 
 
 def _role(doc: Doc, hit: tuple[int, int, ActorRef]) -> str:
