@@ -39,6 +39,9 @@ FUZZY_CUTOFF = 90.0
 _CACHE_LIMIT = 200_000
 ACTOR_COLUMNS = ["id", "name", "country", "sector", "type", "valid_from", "valid_to", "parent", "aliases",
                  "descriptions", "affiliations", "cameo"]
+# Nouns for the people at the top of whatever the noun before them names ("rebel leaders" are rebels)
+LEADER_NOUNS = frozenset({"leader", "leaders", "official", "officials", "commander", "commanders", "chief",
+                          "chiefs", "spokesman", "spokesmen", "spokeswoman", "representative", "representatives"})
 # How an actor relates to another (the `affiliations` column): part_of is what `parent` alone says
 AFFILIATIONS = ("part_of", "branch_of", "member_of", "allied_with", "backed_by", "split_from", "successor_of")
 
@@ -615,6 +618,14 @@ class ActorRegistry:
                 return next(s[1] for s in self._ci[match] if s[0] in ("country", "adj", "people"))
         return None
 
+    def office_sector(self, words: str) -> str | None:
+        """The sector of the last office or institution noun in a title ("Lt. Gen." -> None,
+        "Planning and Investment Minister" -> GOV, "Judge" -> JUD)."""
+        self._build()
+        items = self._segment(_tokens(words))
+        nouns = [it for it in items if it.kind == "lex" and it.value == "institution"]
+        return nouns[-1].extra if nouns else None
+
     def is_member_noun(self, word: str) -> bool:
         """True for nouns naming members or parts of a group ("fighters", "commanders", "wing")."""
         self._build()
@@ -856,6 +867,8 @@ class ActorRegistry:
         ethnics = [it for it in content if it.kind == "ethnic" and not it.sponsor]
         if nouns:
             noun = nouns[-1]
+            if len(nouns) > 1 and noun.text.lower() in LEADER_NOUNS:
+                noun = nouns[-2]  # "rebel leaders", "opposition officials": the group they lead
             sector = noun.extra
             if mixed_case and noun.cap and any(it.kind == "unknown" and it.cap for it in content[:content.index(noun)]):
                 return None  # "Liberian Peace Council": a proper name the registry lacks, not a state council

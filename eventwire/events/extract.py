@@ -112,6 +112,7 @@ class EventExtractor:
             if ent.label_ in PLACE_ENTS:
                 m.place_spans.append((ent.start, ent.end))
         self._acronyms(doc, m)
+        self._whole_phrases(doc, m, published)
         # "the town of X", "the neighbourhood of X": a capitalised name after a place noun is a place even when
         # no gazetteer knows it; it is kept by name, without coordinates.
         for tok in doc:
@@ -155,6 +156,52 @@ class EventExtractor:
                 m.times.append((start, end, span))
         self._corefer(doc, m)
         return m
+
+    def _whole_phrases(self, doc: Doc, m: Mentions, published: str | None) -> None:
+        """A country word is often only part of the actor: "Senior Hungarian and Romanian officials" are
+        HUN/GOV and ROU/GOV, "rebels in the Ivory Coast" CIV/REB, "President Francois Mitterand" a head of
+        state. The words around the mention, up to the noun it modifies, decide its sector."""
+        hits = {hit[0]: hit for hit in m.actor_at.values()}
+        for start, (_s, end, ref) in sorted(hits.items()):
+            if ref.sector and not (ref.reason or "").startswith("composed") and ref.type != "state":
+                continue  # a named group ("Hezbollah fighters" are Hezbollah)
+            phrase = _noun_phrase(doc[start:end])
+            if phrase is None:
+                continue
+            found = [r for r in self.registry.resolve_many(phrase.text, published)
+                     if r.sector and (not ref.country or r.country == ref.country)]
+            better = next((r for r in found if r.sector != ref.sector), None)
+            if better is not None:
+                better.text = ref.text
+                better.reason = f"{better.reason or 'resolved'}: the whole phrase {phrase.text!r}"
+                for i in range(start, end):
+                    m.actor_at[i] = (start, end, better)
+        for start, end in {v for v in m.named_at.values()}:
+            if doc[start].ent_type_ != "PERSON":
+                continue
+            title = [t for t in doc[start:end].root.lefts if t.i < start]
+            if not title:
+                continue
+            words = doc[title[0].left_edge.i:start].text
+            office = self.registry.resolve(words, published)
+            if office is not None and office.type == "person":
+                continue
+            sector = office.sector if office is not None else self.registry.office_sector(words)
+            if not sector:
+                continue
+            name = _strip_det(doc[start:end]).text
+            in_sentence = {ref.country for i, (_s, _e, ref) in m.actor_at.items()
+                           if doc[start].sent.start <= i < start and ref.country}
+            country = (office.country if office is not None else None) or _main_country_iso3(m) or (
+                in_sentence.pop() if len(in_sentence) == 1 else None)
+            ref = _provisional(name, "PERSON")
+            ref.sector, ref.country = sector, country
+            ref.reason += f"; office from {words!r}" + (
+                "" if office is not None and office.country else f", country from the context ({country})"
+                if country else "")
+            for i in range(start, end):
+                m.actor_at[i] = (start, end, ref)
+                m.named_at.pop(i, None)
 
     def _acronyms(self, doc: Doc, m: Mentions) -> None:
         """Acronyms the article defines ("the Liberian Peace Council (LPC)") name that actor everywhere in
@@ -914,6 +961,36 @@ def _role(doc: Doc, hit: tuple[int, int, ActorRef]) -> str:
     fighters")."""
     root = doc[hit[0]:hit[1]].root
     return root.head.dep_ if root.dep_ in ("compound", "poss") else root.dep_
+
+
+def _noun_phrase(span: Span) -> Span | None:
+    """The noun phrase a mention is part of, when the mention only modifies its head noun ("Hungarian" in
+    "Senior Hungarian and Romanian officials", "Ivory Coast" in "rebels in the Ivory Coast"), else None."""
+    head = span.root
+    climbed = False
+    while head.dep_ == "conj" and head.head.i < head.i:  # "French and Egyptian warships": from the first conjunct
+        head = head.head
+    for _ in range(3):
+        if head.dep_ in ("amod", "compound", "nmod", "poss", "conj") and head.head.pos_ in ("NOUN", "PROPN") \
+                and head.head.i > head.i:
+            head, climbed = head.head, True
+        elif head.dep_ == "pobj" and head.head.lower_ in ("in", "of", "from", "throughout") \
+                and head.head.head.pos_ in ("NOUN", "PROPN") and head.head.head.i < head.i:
+            head, climbed = head.head.head, True
+        else:
+            break
+    if not climbed:
+        return None
+    left = min([head.i, *(t.left_edge.i for t in head.lefts)])
+    right = max(span.end, head.i + 1)
+    return span.doc[left:right]
+
+
+def _main_country_iso3(m: Mentions) -> str | None:
+    from eventwire.geo import country_iso3
+
+    iso2 = _main_country(m)
+    return country_iso3(iso2) if iso2 else None
 
 
 def _conjuncts(tok: Token) -> list[Token]:
