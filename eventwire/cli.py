@@ -281,7 +281,7 @@ def _registry_rows(query: str | None, counts: dict[str, tuple[int, int]]) -> lis
         if hit is not None and hit.id:
             wanted.add(hit.id)
     out = []
-    for aid in [*reg.ids(), *sorted(a for a in counts if a not in reg.ids() and not a.startswith("NEW_"))]:
+    for aid in [*reg.ids(), *sorted(a for a in counts if a not in reg.ids() and not a.startswith("NEW:"))]:
         if wanted is not None and aid not in wanted:
             continue
         actor = reg.get(aid)
@@ -306,7 +306,12 @@ def actors_import(path: str, out: str | None) -> None:
 
     target = Path(out) if out else user_dir() / (Path(path).stem + ".tsv")
     try:
-        report = import_dictionary(path, target)
+        # ids of the other files in the same folder stay theirs: a later file would replace their rows
+        others = [p for p in target.parent.glob("*.tsv") if p.resolve() != target.resolve()] \
+            if target.parent.is_dir() else []
+        avoid = {line.split("\t", 1)[0] for p in others for line in p.read_text(encoding="utf-8").splitlines()
+                 if line and not line.startswith("#")}
+        report = import_dictionary(path, target, avoid=avoid)
     except (RegistryError, ValueError, OSError) as exc:
         _fail(str(exc))
     click.echo(report.summary())

@@ -133,7 +133,9 @@ def _tables_path(nlp: Language, registry, gazetteer) -> Path:
                             f"{len(gazetteer)}|{len(registry.ids())}".encode())
     package = Path(__file__).parent
     # every data file the phrases come from, the user's own registry files included
-    for path in [*sorted((package / "geo" / "data").glob("*")), *registry.files]:
+    # and the code that turns them into phrases
+    for path in [*sorted((package / "geo" / "data").glob("*")), *registry.files, package / "actors" / "registry.py",
+                 package / "geo" / "gazetteer.py"]:
         digest.update(path.name.encode() + path.read_bytes())
     return cache_dir() / f"phrases-{digest.hexdigest()[:16]}.pkl"
 

@@ -99,23 +99,25 @@ def check_actor_commands(tmp_path, db):
     new = ew("actors", "--new", "--db", str(db), "--format", "jsonl", "--limit", "0", "--write", str(promote))
     assert new.returncode == 0, new.stderr
     items = [json.loads(line) for line in new.stdout.splitlines()]
-    assert items and all(i["id"].startswith("NEW_") and i["mentions"] >= 1 and i["example"] for i in items)
+    assert items and all(i["id"].startswith("NEW:") and i["mentions"] >= 1 and i["example"] for i in items)
     assert [i["mentions"] for i in items] == sorted((i["mentions"] for i in items), reverse=True)
     # the file loads as it is (every row commented out); deleting "# " before a row promotes that actor
     text = promote.read_text(encoding="utf-8")
-    row = next(line for line in text.splitlines() if line.startswith("# FAYLAQ_AL_SHAM\t"))
+    chosen = next(i for i in items if " " in i["name"] and i["name"][0].isupper())
+    aid = chosen["id"].removeprefix("NEW:")
+    row = next(line for line in text.splitlines() if line.startswith(f"# {aid}\t"))
     cells = row[2:].split("\t")
     cells[2:5] = ["SYR", "REB", "rebel group"]
     promote.write_text(text.replace(row, "\t".join(cells)), encoding="utf-8")
     env = {**os.environ, "EVENTWIRE_ACTORS_DIR": str(promote.parent), "EVENTWIRE_CACHE_DIR": str(tmp_path / "cache")}
     p = subprocess.run([sys.executable, "-m", "eventwire.cli", "extract", "-", "--format", "jsonl"], env=env,
-                       input="Faylaq al-Sham fighters attacked army positions near Idlib on Monday.\n",
+                       input=f"{chosen['name']} fighters attacked army positions near Idlib on Monday.\n",
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr
     actors = [a for line in p.stdout.splitlines() for a in json.loads(line)["actor"]]
-    assert any(a["id"] == "FAYLAQ_AL_SHAM" and a["country"] == "SYR" and a["sector"] == "REB" for a in actors)
+    assert any(a["id"] == aid and a["country"] == "SYR" and a["sector"] == "REB" for a in actors), (aid, actors)
     rewritten = ew("actors", "--new", "--db", str(db), "--write", str(promote))
-    assert rewritten.returncode == 0 and promote.read_text(encoding="utf-8").count("\nFAYLAQ_AL_SHAM\t") == 1
+    assert rewritten.returncode == 0 and promote.read_text(encoding="utf-8").count(f"\n{aid}\t") == 1
 
 
 def test_failures_exit_nonzero_with_one_line(tmp_path):

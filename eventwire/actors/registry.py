@@ -1032,6 +1032,8 @@ class ActorRegistry:
                     prefix = "=" if form.startswith("=") else ""
                     for v in _variants(form.lstrip("=")):
                         yield from emit(prefix + v, aid)
+                        if "'" in v:  # news text often has the typographic apostrophe: "Da’esh"
+                            yield from emit(prefix + v.replace("'", "\u2019"), aid)
         composable = [f for kind, _s, compose, forms in self.lexicon if kind == "institution" and compose
                       for f in forms]
         sector_of = {f: s for kind, s, compose, forms in self.lexicon if kind == "institution" for f in forms}
@@ -1150,7 +1152,7 @@ def write_promotion_file(path: str | Path, provisional: list[dict]) -> int:
              "\t".join(ACTOR_COLUMNS), *kept]
     written = 0
     for item in provisional:
-        aid = item["id"].removeprefix("NEW_")
+        aid = item["id"].removeprefix("NEW:")
         if not re.fullmatch(r"[A-Z0-9][A-Z0-9_]*", aid) or aid in promoted:
             continue
         forms = sorted({f for f in item.get("forms") or [] if f}, key=len)

@@ -31,7 +31,7 @@ INSIDE_PREPS = {"in", "into", "inside", "across", "throughout", "within"}
 # "the Taliban's fighters", "fighters of the Nusra Front"); relative clauses and places do not.
 NP_INNER = {"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "npadvmod", "case", "flat"}
 ACTOR_ENTS = {"PERSON", "ORG", "NORP", "GPE"}
-PROVISIONAL_PREFIX = "NEW_"  # ids of provisional actors: NEW_JAISH_AL_IZZA
+PROVISIONAL_PREFIX = "NEW:"  # ids of provisional actors ("NEW:JAISH_AL_IZZA"); registry ids have no colon
 PRONOUNS = {"he", "she", "it", "they", "him", "her", "them"}
 POSSESSIVE_PRONOUNS = {"its": "it", "their": "they", "his": "he", "her": "she"}
 # "an acronym in brackets" right after a name defines it for the whole article: "the Free Syrian Army (FSA)"
@@ -154,8 +154,39 @@ class EventExtractor:
             span = resolve_time(text, published)
             if span is not None:
                 m.times.append((start, end, span))
+        self._places_as_parties(doc, m, published)
         self._corefer(doc, m)
         return m
+
+    def _places_as_parties(self, doc: Doc, m: Mentions, published: str | None) -> None:
+        """Places that name a party: a capital as the subject of a verb stands for its government
+        ("Washington demanded", "Berlin rejected"), and a place before or after an institution noun gives that
+        institution its country ("Darfur rebels", "rebels in Darfur", "the Khartoum government")."""
+        from eventwire.actors.registry import composed_id
+        from eventwire.geo import country_iso3
+
+        for start, end in m.place_spans:
+            if start in m.actor_at or start < m.dateline_end:
+                continue
+            span = doc[start:end]
+            ref = None
+            if span.root.dep_ in SUBJECTS:
+                ref = self.registry.resolve(_strip_det(span).text, published, metonymy=True)
+                if ref is not None:
+                    ref.reason = "a capital standing for its government"
+            phrase = _noun_phrase(span)
+            if ref is None and phrase is not None and phrase.root.i not in m.actor_at:
+                sector = self.registry.office_sector(phrase.root.text)
+                place = self._place(doc, m, start, end) if sector else None
+                iso3 = country_iso3(place.country_code) if place is not None and place.country_code else None
+                if iso3 and sector:
+                    ref = self.registry.resolve(composed_id(iso3, sector), published)
+                    if ref is not None:
+                        ref.reason = f"{phrase.root.text!r} of {place.name} ({iso3})"
+            if ref is not None:
+                ref.text = span.text
+                for i in range(start, end):
+                    m.actor_at[i] = (start, end, ref)
 
     def _whole_phrases(self, doc: Doc, m: Mentions, published: str | None) -> None:
         """A country word is often only part of the actor: "Senior Hungarian and Romanian officials" are
@@ -763,6 +794,22 @@ class EventExtractor:
             span = _strip_det(doc[start:end])
             out.append(ActorMention(span.start_char, span.end_char, self._provisional(doc, start, end),
                                     doc[start].sent.text.strip()))
+        home = _main_country(m)
+        for tok in doc:  # generic parties ("civilians", "the regime", "militants"), placed where the text says
+            if tok.i in seen or tok.i in m.actor_at or tok.i < m.dateline_end or tok.pos_ not in ("NOUN", "PROPN") \
+                    or tok.lemma_.lower() not in self.generic or tok.dep_ not in SUBJECTS | PASSIVE_SUBJECTS | \
+                    OBJECTS | {"pobj", "conj", "appos"}:
+                continue
+            ref = self._actor_of_np(tok, m)
+            if ref is None or ref.type != "generic":
+                continue
+            if home:
+                ref = self._localise(ref, home, None)
+            ref.reason = ref.reason or ("a generic party" + (f", placed in the article's country ({home})"
+                                                             if ref.country else ""))
+            left = min([tok.i, *(t.left_edge.i for t in tok.lefts if t.dep_ in NP_INNER)])
+            span = _strip_det(doc[left:tok.i + 1])
+            out.append(ActorMention(span.start_char, span.end_char, ref, tok.sent.text.strip()))
         return sorted(out, key=lambda a: a.start)
 
     def _code(self, tok: Token, trig: Trigger, m: Mentions, document: Document, doc: Doc,
@@ -869,7 +916,7 @@ class EventExtractor:
         if found is None:
             return ref
         return ActorRef(name=found.name, text=ref.text, id=found.id, country=found.country, sector=found.sector,
-                        type=found.type)
+                        type=found.type, reason=f"a generic party placed in the country of the context ({found.country})")
 
     def places(self, doc: Doc, published: str | None = None) -> list[Place]:
         """Every resolved place mention of a parsed doc, in text order."""
