@@ -26,7 +26,7 @@ from eventwire.model import ActorRef
 DATA_DIR = Path(__file__).parent / "data"
 # The world's countries are one table, shared with the gazetteer; the rest is the registry's own.
 COUNTRIES_FILE = Path(__file__).resolve().parents[1] / "geo" / "data" / "countries.tsv"
-DEFAULT_FILES = ("sectors.tsv", "lexicon.tsv", COUNTRIES_FILE, "peoples.tsv", "actors.tsv")
+DEFAULT_FILES = ("sectors.tsv", "lexicon.tsv", COUNTRIES_FILE, "peoples.tsv", "actors.tsv", "leaders.tsv")
 
 # Sectors of a state's own institutions: a person of a state plus one of these nouns names the institution
 # ("Assad's forces" -> SYRMIL), not the person.
