@@ -90,7 +90,7 @@ class EvaluablePipeline(Protocol):
 
     def locate(self, text: str, trigger_span: tuple[int, int]) -> Place | None: ...
 
-    def actor_mentions(self, items: Iterable[tuple[str, str | None]]) -> Iterator[list[ActorMention]]: ...
+    def actor_mentions(self, items: Iterable[tuple]) -> Iterator[list[ActorMention]]: ...
 
 
 T = TypeVar("T")
@@ -1053,6 +1053,7 @@ class Re3dDocument:
     title: str
     text: str
     entities: tuple[Re3dEntity, ...]
+    source: str | None = None  # the publisher (sourceName): "we" in its texts is the publisher
 
 
 def _read_json_lines(path: Path) -> list[dict[str, Any]]:
@@ -1148,7 +1149,8 @@ def load_re3d(data_dir: Path) -> Gold[Re3dDocument]:
             entities = _dedupe_entities(by_doc[doc_id])
             kept += len(entities)
             kept_by_type.update(e.type for e in entities)
-            documents.append(Re3dDocument(doc_id, subset, str(doc.get("title") or ""), doc["text"], tuple(entities)))
+            documents.append(Re3dDocument(doc_id, subset, str(doc.get("title") or ""), doc["text"], tuple(entities),
+                                          doc.get("sourceName") or None))
         scored = (counts["Organisation"] + counts["Person"] - counts["low confidence"] - counts["no document"]
                   - counts["dropped"])
         notes.append(f"{subset}: {len(texts)} documents, {kept_by_type['Organisation']} Organisation and "
@@ -1199,13 +1201,20 @@ def _best_mention(entity: Re3dEntity, mentions: Sequence[ActorMention]) -> Actor
     return best
 
 
+def _mention_kind(mention: ActorMention) -> str:
+    """registry, provisional or generic: how far a mention was resolved."""
+    if mention.actor.provisional:
+        return "provisional"
+    return "registry" if mention.actor.id else "generic"
+
+
 def score_re3d(documents: Sequence[Re3dDocument], predictions: Sequence[Sequence[ActorMention]]) -> Score:
     """Recall of gold organisations and persons, the share resolved from the registry, and whether one gold
     value gets one actor id within a document (consistency) and different groups do not share one (ids_shared)."""
     _check_aligned(documents, predictions)
     totals: Counter[str] = Counter()
     overlapped: Counter[str] = Counter()
-    registry: Counter[str] = Counter()
+    registry: Counter[tuple[str, str]] = Counter()
     groups: dict[tuple[str, str], list[ActorMention]] = {}
     values_of: dict[str, dict[str, Counter[str]]] = {}  # our actor key → normalised value → raw values
     names: dict[str, ActorRef] = {}
@@ -1215,7 +1224,10 @@ def score_re3d(documents: Sequence[Re3dDocument], predictions: Sequence[Sequence
             totals[entity.type] += 1
             over = [m for m in mentions if _overlaps((m.start, m.end), (entity.start, entity.end))]
             overlapped[entity.type] += bool(over)
-            registry[entity.type] += any(not m.actor.provisional for m in over)
+            kinds = {_mention_kind(m) for m in over}
+            kind = next((k for k in ("registry", "provisional", "generic") if k in kinds), None)
+            if kind:
+                registry[(entity.type, kind)] += 1
             best = _best_mention(entity, over)
             if best is None:
                 continue
@@ -1231,14 +1243,18 @@ def score_re3d(documents: Sequence[Re3dDocument], predictions: Sequence[Sequence
     shared = {k: v for k, v in values_of.items() if len(v) >= 2}
     metrics: dict[str, float | int | None] = {
         "organisation_recall": _share(overlapped["Organisation"], totals["Organisation"]),
-        "organisation_registry_share": _share(registry["Organisation"], totals["Organisation"]),
+        "organisation_registry_share": _share(registry[("Organisation", "registry")], totals["Organisation"]),
+        "organisation_provisional_share": _share(registry[("Organisation", "provisional")], totals["Organisation"]),
+        "organisation_generic_share": _share(registry[("Organisation", "generic")], totals["Organisation"]),
         "person_recall": _share(overlapped["Person"], totals["Person"]),
         "resolution_consistency": _share(len(repeated) - len(inconsistent), len(repeated)),
         "ids_shared": len(shared),
     }
     notes = [
         f"{totals['Organisation']} gold organisations and {totals['Person']} persons; recall: overlapped by any "
-        "mention (registry or provisional); organisation_registry_share: by a mention that is not provisional",
+        "mention; by the best kind among them: organisation_registry_share (a registry actor, named or composed, "
+        "e.g. SYRMIL), organisation_provisional_share (a name the registry lacks, kept as a provisional actor), "
+        "organisation_generic_share (a generic party such as \"civilians\" or \"allies\" that no country placed)",
         f"resolution_consistency: of the {len(repeated)} (document, normalised value) groups with at least two "
         "gold entities overlapped by a mention, the share whose best-overlapping mentions all carry one actor id; "
         "values are normalised by case, \"the\", possessive 's, punctuation and a plural s",
@@ -1335,7 +1351,7 @@ def run(name: str, data_dir: Path | None, pipeline: EvaluablePipeline, limit: in
     elif name == "re3d":
         gold_r = load_re3d(data_dir)
         documents, limit_notes = _limited(gold_r.records, name, limit)
-        found_mentions = _collect(pipeline.actor_mentions((d.text, None) for d in documents), len(documents),
+        found_mentions = _collect(pipeline.actor_mentions((d.text, None, d.source) for d in documents), len(documents),
                                   "actor_mentions")
         score, notes = score_re3d(documents, found_mentions), gold_r.notes
     else:

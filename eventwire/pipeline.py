@@ -47,10 +47,12 @@ class Pipeline:
         for _document, events in self.process(docs):
             yield events
 
-    def actor_mentions(self, items: Iterable[tuple[str, str | None]]) -> Iterator[list[ActorMention]]:
-        """Every actor mention of bare texts given with their publication date (or None): names the registry
-        knows, provisional actors it lacks, and descriptions and pronouns resolved within the text."""
-        docs = (Document(id=content_id(text), text=text, published=published) for text, published in items)
+    def actor_mentions(self, items: Iterable[tuple]) -> Iterator[list[ActorMention]]:
+        """Every actor mention of bare texts given as (text, published ISO date or None[, publisher]): names
+        the registry knows, provisional actors it lacks, generic parties, and descriptions and pronouns
+        resolved within the text ("we" outside quotes is the publisher)."""
+        docs = (Document(id=content_id(item[0]), text=item[0], published=item[1],
+                         outlet=item[2] if len(item) > 2 else None) for item in items)
         for document, _events in self.process(docs):
             yield document.actors
 

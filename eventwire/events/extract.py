@@ -34,6 +34,8 @@ ACTOR_ENTS = {"PERSON", "ORG", "NORP", "GPE"}
 PROVISIONAL_PREFIX = "NEW:"  # ids of provisional actors ("NEW:JAISH_AL_IZZA"); registry ids have no colon
 PRONOUNS = {"he", "she", "it", "they", "him", "her", "them"}
 POSSESSIVE_PRONOUNS = {"its": "it", "their": "they", "his": "he", "her": "she"}
+FIRST_PERSON = {"we", "our", "us", "ours", "ourselves"}
+OPEN_QUOTES, CLOSE_QUOTES = "“«", "”»"
 # "an acronym in brackets" right after a name defines it for the whole article: "the Free Syrian Army (FSA)"
 ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&\-]{1,9}")
 PLACE_ENTS = {"GPE", "LOC", "FAC"}
@@ -66,7 +68,8 @@ class Mentions:
 
 
 def _generic_actors() -> dict[str, tuple[str, str]]:
-    return {r["lemma"]: (r["name"], r["sector"]) for r in read_table(DATA / "generic_actors.tsv")}
+    return {r["lemma"]: (r["name"], None if r["sector"] in ("", "-") else r["sector"])
+            for r in read_table(DATA / "generic_actors.tsv")}
 
 
 class EventExtractor:
@@ -82,7 +85,7 @@ class EventExtractor:
         self.generic = _generic_actors()
 
     # ---------------------------------------------------------------- mentions
-    def mentions(self, doc: Doc, published: str | None) -> Mentions:
+    def mentions(self, doc: Doc, published: str | None, publisher: str | None = None) -> Mentions:
         """Resolve the actor, place and time mentions of a parsed doc."""
         from eventwire.time import find_time_expressions, resolve_time
 
@@ -156,7 +159,20 @@ class EventExtractor:
                 m.times.append((start, end, span))
         self._places_as_parties(doc, m, published)
         self._corefer(doc, m)
+        self._first_person(doc, m, publisher, published)
         return m
+
+    def _first_person(self, doc: Doc, m: Mentions, publisher: str | None, published: str | None) -> None:
+        """"We", "our", "us" outside quotation marks are the publisher of the text when the registry knows it
+        (a ministry's statement, a military press release); inside quotes they are the speaker's, left alone."""
+        ref = self.registry.resolve(publisher, published, metonymy=True) if publisher else None
+        if ref is None:
+            return
+        for tok in doc:
+            if tok.lower_ in FIRST_PERSON and tok.i not in m.actor_at and not _in_quote(tok):
+                mine = ActorRef(name=ref.name, text=tok.text, id=ref.id, country=ref.country, sector=ref.sector,
+                                type=ref.type, reason=f"first-person pronoun outside quotes: the publisher ({publisher})")
+                m.actor_at[tok.i] = (tok.i, tok.i + 1, mine)
 
     def _places_as_parties(self, doc: Doc, m: Mentions, published: str | None) -> None:
         """Places that name a party: a capital as the subject of a verb stands for its government
@@ -748,7 +764,7 @@ class EventExtractor:
     # ---------------------------------------------------------------- main
     def extract(self, doc: Doc, document: Document) -> list[Event]:
         """All events of one parsed article."""
-        m = self.mentions(doc, document.published)
+        m = self.mentions(doc, document.published, document.outlet)
         found: list[tuple[Token, Trigger]] = []
         for tok in doc:
             trig = self._trigger(tok)
@@ -1038,6 +1054,15 @@ def _main_country_iso3(m: Mentions) -> str | None:
 
     iso2 = _main_country(m)
     return country_iso3(iso2) if iso2 else None
+
+
+def _in_quote(tok: Token) -> bool:
+    """Whether a token sits inside quotation marks opened earlier in its paragraph."""
+    text = tok.doc.text
+    start = text.rfind("\n", 0, tok.idx) + 1
+    before = text[start:tok.idx]
+    opened = sum(before.count(q) for q in OPEN_QUOTES) - sum(before.count(q) for q in CLOSE_QUOTES)
+    return opened > 0 or before.count('"') % 2 == 1
 
 
 def _conjuncts(tok: Token) -> list[Token]:
