@@ -3,8 +3,10 @@
     python benchmarks/throughput.py [--docs 200] [--words 600] [--processes 2] [--batch-size 16]
 
 Texts: English Wikinews articles from ../shared/data/wikinews, joined and cut to about --words words each
-(the bundled examples, repeated, when that folder is absent). Prints docs/s, words/s, peak RSS and the
-ratio of eventwire's words/s to spaCy's.
+(the bundled examples, repeated, when that folder is absent). Prints docs/s, words/s, peak RSS, the
+ratio of eventwire's words/s to spaCy's, and the share of eventwire's time spent resolving actors (registry
+lookups, acronyms, whole phrases, places as parties, pronouns and descriptions, the mention list), timed in
+the same run around those functions.
 """
 from __future__ import annotations
 
@@ -55,6 +57,35 @@ def peak_rss_mb() -> float:
     return max(own, kids) / 1024
 
 
+class StageTimer:
+    """Wall time spent inside a set of functions, outermost calls only (a resolve() inside _corefer()
+    is counted once)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.depth = 0
+
+    def wrap(self, owner: object, name: str) -> None:
+        inner = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            if self.depth:
+                return inner(*args, **kwargs)
+            self.depth += 1
+            t0 = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - t0
+                self.depth -= 1
+
+        setattr(owner, name, timed)
+
+
+ACTOR_STAGE = ("_acronyms", "_whole_phrases", "_places_as_parties", "_corefer", "_first_person", "_mention_list",
+               "_antecedent", "_provisional")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=200)
@@ -81,6 +112,11 @@ def main() -> None:
     pipe = Pipeline(n_process=args.processes, batch_size=args.batch_size)
     load_s = time.perf_counter() - t0
     docs = [Document(id=content_id(t), text=t) for t in texts]
+    actors = StageTimer()
+    for name in ("resolve", "resolve_many"):
+        actors.wrap(pipe.extractor.registry, name)
+    for name in ACTOR_STAGE:
+        actors.wrap(pipe.extractor, name)
     t0 = time.perf_counter()
     n_events = sum(len(ev) for _, ev in pipe.process(docs))
     ew_s = time.perf_counter() - t0
@@ -91,6 +127,7 @@ def main() -> None:
         "eventwire_words_per_s": round(n_words / ew_s), "eventwire_docs_per_s": round(len(texts) / ew_s, 1),
         "eventwire_load_s": round(load_s, 2), "events": n_events,
         "ratio_vs_spacy": round(spacy_s / ew_s, 3), "peak_rss_mb": round(peak_rss_mb()),
+        "actor_resolution_s": round(actors.seconds, 2), "actor_resolution_share": round(actors.seconds / ew_s, 3),
     }
     if args.json:
         print(json.dumps(result))

@@ -36,6 +36,7 @@ STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "LEG", "JUD"})
 CAPITAL_MIN_POPULATION = 1_000_000
 FUZZY_MIN_LENGTH = 6
 FUZZY_CUTOFF = 90.0
+FUZZY_MAX_LENGTH_DIFF = 2
 _CACHE_LIMIT = 200_000
 ACTOR_COLUMNS = ["id", "name", "country", "sector", "type", "valid_from", "valid_to", "parent", "aliases",
                  "descriptions", "affiliations", "cameo"]
@@ -567,15 +568,15 @@ class ActorRegistry:
                                              f"{b.id} ({b.source}) in overlapping periods; the first listed wins without a date")
         self._ci, self._cs = ci, cs
         self._maxlen = max((k.count(" ") + 1 for k in list(ci) + list(cs)), default=1)
-        self._fuzzy_keys = tuple(sorted(k for k, senses in ci.items()
-                                        if len(k) >= FUZZY_MIN_LENGTH and any(s[0] != "lex" for s in senses)))
+        self._fuzzy_keys = _FuzzyIndex(k for k, senses in ci.items()
+                                       if len(k) >= FUZZY_MIN_LENGTH and any(s[0] != "lex" for s in senses))
         # single misspelt words are matched against country and people words only ("Quatar", "Phillippines")
-        self._fuzzy_tokens = tuple(sorted(k for k, senses in ci.items() if len(k) >= FUZZY_MIN_LENGTH - 1
-                                          and " " not in k
-                                          and any(s[0] in ("country", "adj", "people", "eadj", "epeople")
-                                                  for s in senses)))
-        self._fuzzy_countries = tuple(k for k in self._fuzzy_keys
-                                      if any(s[0] in ("country", "adj", "people") for s in ci[k]))
+        self._fuzzy_tokens = _FuzzyIndex(k for k, senses in ci.items() if len(k) >= FUZZY_MIN_LENGTH - 1
+                                         and " " not in k
+                                         and any(s[0] in ("country", "adj", "people", "eadj", "epeople")
+                                                 for s in senses))
+        self._fuzzy_countries = _FuzzyIndex(k for k in self._fuzzy_keys.keys
+                                            if any(s[0] in ("country", "adj", "people") for s in ci[k]))
         self._built = True
         self._cache.clear()
 
@@ -598,8 +599,9 @@ class ActorRegistry:
         """All periods of an actor id, oldest first, as written in the files."""
         return list(self._rows.get(actor_id, []))
 
-    def country_iso3(self, name_or_adjective: str) -> str | None:
-        """ISO3 code of a country named by its name, adjective, people noun or acronym ("Lebanese" -> LBN)."""
+    def country_iso3(self, name_or_adjective: str, fuzzy: bool = True) -> str | None:
+        """ISO3 code of a country named by its name, adjective, people noun or acronym ("Lebanese" -> LBN);
+        a misspelt capitalised name is matched too unless ``fuzzy`` is False."""
         self._build()
         toks = _tokens(name_or_adjective)
         while toks and toks[0].low in ("the",):
@@ -612,7 +614,7 @@ class ActorRegistry:
                 if sense[0] in ("country", "adj", "people"):
                     return sense[1]
         key = " ".join(t.low for t in toks)
-        if len(key) >= FUZZY_MIN_LENGTH and any(c.isupper() for c in name_or_adjective):
+        if fuzzy and len(key) >= FUZZY_MIN_LENGTH and any(c.isupper() for c in name_or_adjective):
             match = _extract(key, self._fuzzy_countries)
             if match:
                 return next(s[1] for s in self._ci[match] if s[0] in ("country", "adj", "people"))
@@ -1108,17 +1110,42 @@ def _overlap(a: Actor, b: Actor) -> bool:
     return not ends or start < min(ends)
 
 
+class _FuzzyIndex:
+    """Keys for fuzzy matching, grouped by length: a misspelling differs from its key by at most
+    FUZZY_MAX_LENGTH_DIFF characters, so only keys of near length are scored (and the index, not a tuple of
+    thousands of keys, is what the cache hashes)."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.keys = tuple(sorted(keys))
+        by_len: dict[int, list[str]] = {}
+        for k in self.keys:
+            by_len.setdefault(len(k), []).append(k)
+        self._by_len = by_len
+        self._near: dict[int, tuple[str, ...]] = {}
+
+    def near(self, length: int) -> tuple[str, ...]:
+        if length not in self._near:
+            self._near[length] = tuple(k for n in range(length - FUZZY_MAX_LENGTH_DIFF,
+                                                         length + FUZZY_MAX_LENGTH_DIFF + 1)
+                                       for k in self._by_len.get(n, ()))
+        return self._near[length]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
 @lru_cache(maxsize=20_000)
-def _extract(query: str, choices: tuple[str, ...]) -> str | None:
+def _extract(query: str, choices: _FuzzyIndex) -> str | None:
     """The best fuzzy match of ``query`` among ``choices`` scoring at least FUZZY_CUTOFF and differing in
-    length by at most two characters (a misspelling, not a missing word: "Administration" is not
-    "US administration"), or None."""
+    length by at most FUZZY_MAX_LENGTH_DIFF characters (a misspelling, not a missing word: "Administration"
+    is not "US administration"), or None."""
     from rapidfuzz import fuzz, process
 
-    for choice, _score, _i in process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5):
-        if abs(len(choice) - len(query)) <= 2:
-            return choice
-    return None
+    found = process.extractOne(query, choices.near(len(query)), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return found[0] if found else None
 
 
 @lru_cache(maxsize=1)

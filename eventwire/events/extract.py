@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
@@ -37,7 +38,7 @@ POSSESSIVE_PRONOUNS = {"its": "it", "their": "they", "his": "he", "her": "she"}
 FIRST_PERSON = {"we", "our", "us", "ours", "ourselves"}
 OPEN_QUOTES, CLOSE_QUOTES = "“«", "”»"
 # "an acronym in brackets" right after a name defines it for the whole article: "the Free Syrian Army (FSA)"
-ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&\-]{1,9}")
+DEFINED_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&\-]{1,9})\)")
 PLACE_ENTS = {"GPE", "LOC", "FAC"}
 PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district", "region", "area",
                "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "mountains", "valley",
@@ -49,6 +50,9 @@ PLAN_NOUNS = {"plan", "plot", "intention", "bid", "scheme", "threat", "proposal"
 DATELINE = re.compile(r"[A-Z][A-Z.'’ ]{2,40}(?:, [A-Z][\w.'’ ]{1,40})?(?: \([^)\n]{1,60}\))? ?[-–—]{1,2} ")
 REPORT_NOUNS = {"report", "claim", "allegation", "accusation", "rumour", "rumor", "account", "statement"}
 GROUP_NOUNS = {"group", "organisation", "organization", "movement", "militia", "faction", "jihadists", "militants"}
+# every word form that may refer back to a party (a cheap filter before the parse is read)
+COREFERRING = {"he", "she", "it", "they", "him", "her", "them", "its", "their", "his"} | GROUP_NOUNS | {
+    "groups", "organisations", "organizations", "movements", "militias", "factions", "jihadist", "militant"}
 FACILITIES = {"base", "checkpoint", "post", "outpost", "barracks", "convoy", "compound", "headquarters",
               "position", "centre", "center", "academy", "station", "patrol", "vehicle"}
 
@@ -83,6 +87,8 @@ class EventExtractor:
         self.registry = registry or ActorRegistry.default()
         self.gazetteer = gazetteer or Gazetteer.default()
         self.generic = _generic_actors()
+        self._trigger_words = frozenset(lemma for lemma, _pos in self.lex.triggers)
+        self._hashes: dict[int, Any] = {}
 
     # ---------------------------------------------------------------- mentions
     def mentions(self, doc: Doc, published: str | None, publisher: str | None = None) -> Mentions:
@@ -103,7 +109,8 @@ class EventExtractor:
                         m.countries[_iso2(ref.country)] += 1
             elif kind == "P":
                 m.place_spans.append((start, end))
-        for ent in doc.ents:
+        ents = doc.ents  # a property that builds new spans on every call
+        for ent in ents:
             if ent.label_ in ACTOR_ENTS and covered.isdisjoint(range(ent.start, ent.end)):
                 ref = self.registry.resolve(_strip_det(ent).text, published)
                 if ref is not None:
@@ -118,7 +125,7 @@ class EventExtractor:
         self._whole_phrases(doc, m, published)
         # "the town of X", "the neighbourhood of X": a capitalised name after a place noun is a place even when
         # no gazetteer knows it; it is kept by name, without coordinates.
-        for tok in doc:
+        for tok in self._where(doc, NAMED_PLACE_NOUNS, lemma=True):
             if tok.lemma_.lower() in NAMED_PLACE_NOUNS and tok.i + 2 < len(doc):
                 nxt, name = doc[tok.i + 1], doc[tok.i + 2]
                 if nxt.lower_ == "of" and name.is_title and name.i not in m.actor_at:
@@ -129,7 +136,7 @@ class EventExtractor:
                     m.place_spans.append((name.i, end))
                     m.named_places.add((name.i, end))
         m.place_spans = _dedupe_spans(m.place_spans)
-        dateline = DATELINE.match(doc.text)
+        dateline = DATELINE.match(_text(doc))
         if dateline:  # "SURUC, Turkey - …": where the reporter files from, not a party or the event's place
             cut = doc.char_span(0, dateline.end(), alignment_mode="expand")
             if cut is not None:
@@ -144,13 +151,13 @@ class EventExtractor:
                 m.countries[place.country_code] += 1
         m.place_cache.clear()  # resolve again with the whole document's evidence
         found: list[tuple[int, int, str]] = []
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ == "DATE":
                 after = doc[ent.end].text if ent.end < len(doc) else ""
                 if ent.text.isdigit() and after in ("UTC", "GMT", "GST", "local", "hours", "hrs", "am", "pm"):
                     continue  # "1800 UTC" is a time of day, not the year 1800
                 found.append((ent.start_char, ent.end_char, ent.text))
-        for start, end, text in find_time_expressions(doc.text):
+        for start, end, text in find_time_expressions(_text(doc)):
             if not any(s <= start < e or start <= s < end for s, e, _ in found):
                 found.append((start, end, text))
         for start, end, text in sorted(found):
@@ -168,8 +175,8 @@ class EventExtractor:
         ref = self.registry.resolve(publisher, published, metonymy=True) if publisher else None
         if ref is None:
             return
-        for tok in doc:
-            if tok.lower_ in FIRST_PERSON and tok.i not in m.actor_at and not _in_quote(tok):
+        for tok in self._where(doc, FIRST_PERSON):
+            if tok.i not in m.actor_at and not _in_quote(tok):
                 mine = ActorRef(name=ref.name, text=tok.text, id=ref.id, country=ref.country, sector=ref.sector,
                                 type=ref.type, reason=f"first-person pronoun outside quotes: the publisher ({publisher})")
                 m.actor_at[tok.i] = (tok.i, tok.i + 1, mine)
@@ -238,7 +245,7 @@ class EventExtractor:
                 continue
             name = _strip_det(doc[start:end]).text
             in_sentence = {ref.country for i, (_s, _e, ref) in m.actor_at.items()
-                           if doc[start].sent.start <= i < start and ref.country}
+                           if _sent(doc[start]).start <= i < start and ref.country}
             country = (office.country if office is not None else None) or _main_country_iso3(m) or (
                 in_sentence.pop() if len(in_sentence) == 1 else None)
             ref = _provisional(name, "PERSON")
@@ -250,17 +257,32 @@ class EventExtractor:
                 m.actor_at[i] = (start, end, ref)
                 m.named_at.pop(i, None)
 
+    def _where(self, doc: Doc, words, lemma: bool = False) -> list[Token]:
+        """The tokens whose lower-case form (or, with ``lemma``, lemma) is one of ``words``, in order. One
+        array comparison instead of a walk over every token, which costs a Python object per token."""
+        import numpy
+
+        key = id(words)
+        if key not in self._hashes:
+            strings = doc.vocab.strings
+            forms = {w for word in words for w in (word, word.lower(), word.capitalize(), word.upper())}
+            self._hashes[key] = (words, numpy.array(sorted(strings.add(w) for w in forms), dtype="uint64"))
+        hashes = self._hashes[key][1]
+        columns = doc.to_array(["LOWER", "LEMMA"] if lemma else ["LOWER"])
+        columns = columns.reshape(len(doc), -1)
+        hit = numpy.isin(columns, hashes).any(axis=1)
+        return [doc[int(i)] for i in numpy.flatnonzero(hit)]
+
     def _acronyms(self, doc: Doc, m: Mentions) -> None:
         """Acronyms the article defines ("the Liberian Peace Council (LPC)") name that actor everywhere in
         the article, whatever the registry says the letters mean elsewhere."""
         defined: dict[str, ActorRef] = {}
-        for tok in doc:
-            if tok.text != "(" or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")" or tok.i == 0:
+        for match in DEFINED_ACRONYM.finditer(_text(doc)):
+            paren = doc.char_span(match.start(), match.start() + 1)
+            short = match.group(1)
+            if paren is None or paren.start == 0 or short in defined or sum(c.isupper() for c in short) < 2:
                 continue
-            short = doc[tok.i + 1].text
-            if not ACRONYM.fullmatch(short) or sum(c.isupper() for c in short) < 2 or short in defined:
-                continue
-            before = tok.i - 1
+            before = paren.start - 1
             if before in m.actor_at:
                 start, end, ref = m.actor_at[before]
             elif before in m.named_at:
@@ -274,11 +296,12 @@ class EventExtractor:
                 continue  # "(AFP)" after a name is a dateline credit, not a definition
             defined[short] = ActorRef(name=ref.name, text=short, id=ref.id, country=ref.country, sector=ref.sector,
                                       type=ref.type, reason=f"acronym defined in the text: {long_form} ({short})")
-        for tok in doc:
-            ref = defined.get(tok.text)
-            if ref is not None:
-                m.actor_at[tok.i] = (tok.i, tok.i + 1, ref)
-                m.named_at.pop(tok.i, None)
+        for short, ref in defined.items():
+            for match in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", _text(doc)):
+                span = doc.char_span(match.start(), match.end())
+                if span is not None and len(span) == 1:
+                    m.actor_at[span.start] = (span.start, span.end, ref)
+                    m.named_at.pop(span.start, None)
 
     def _place(self, doc: Doc, m: Mentions, start: int, end: int) -> Place | None:
         if (start, end) in m.place_cache:
@@ -286,7 +309,7 @@ class EventExtractor:
         from eventwire.geo import PlaceContext, resolve_place
 
         span = _strip_det(doc[start:end])
-        sent = doc[start].sent
+        sent = _sent(doc[start])
         before = doc[max(sent.start, start - 8):start].text
         after = doc[end:min(sent.end, end + 8)].text
         ctx = PlaceContext(before=before, after=after, countries=m.countries)
@@ -403,7 +426,8 @@ class EventExtractor:
         """The provisional actor of a name the registry lacks; a country word inside the name gives its
         country ("Liberian Peace Council" -> LBR)."""
         span = _strip_det(doc[start:end])
-        country = next((c for t in span if t.is_title and (c := self.registry.country_iso3(t.text))), None)
+        country = next((c for t in span if t.is_title and (c := self.registry.country_iso3(t.text, fuzzy=False))),
+                       None)
         return _provisional(span.text, doc[start].ent_type_, country)
 
     def _names_actor(self, span: Span) -> bool:
@@ -449,8 +473,8 @@ class EventExtractor:
                         found.reason = f"{pron.text!r} refers to {found.text!r}, who says it"
                         return found
         doc = pron.doc
-        sent_start = pron.sent.start
-        prev_start = doc[sent_start - 1].sent.start if sent_start > 0 else sent_start
+        sent_start = _sent(pron).start
+        prev_start = _sent(doc[sent_start - 1]).start if sent_start > 0 else sent_start
         subjects = SUBJECTS | PASSIVE_SUBJECTS
         # "The group vowed to eradicate it": an object pronoun is not its own clause's subject
         verb = pron.head.head if pron.dep_ == "pobj" else pron.head
@@ -476,7 +500,7 @@ class EventExtractor:
     def _corefer(self, doc: Doc, m: Mentions) -> None:
         """Pronouns ("it", "its", "they") and definite descriptions ("the group", "the jihadist organisation")
         that stand for a party named before join that party's mentions, in text order so chains work."""
-        for tok in doc:
+        for tok in self._where(doc, COREFERRING):
             if tok.i in m.actor_at or tok.i < m.dateline_end:
                 continue
             if tok.lower_ in PRONOUNS or tok.lower_ in POSSESSIVE_PRONOUNS and tok.dep_ == "poss":
@@ -612,7 +636,7 @@ class EventExtractor:
     # ---------------------------------------------------------------- modality
     def _modality(self, tok: Token, trig: Trigger, actors: list[ActorRef], m: Mentions):
         """(modality, evidence words, attribution, source token) for the event at `tok`."""
-        sent = tok.sent
+        sent = _sent(tok)
         chain = [tok]
         t = tok
         while t.head.i != t.i and t.head.i >= sent.start:
@@ -666,7 +690,7 @@ class EventExtractor:
 
     def _attribution(self, tok: Token, chain: list[Token], m: Mentions):
         """Who the sentence says the event comes from: a verb of saying above it, or "according to X"."""
-        sent = tok.sent
+        sent = _sent(tok)
         for i, t in enumerate(chain[1:], start=1):
             lemma = t.lemma_.lower()
             if (self.lex.is_cue(lemma, "report") or self.lex.is_cue(lemma, "allege")) and chain[i - 1].dep_ in (
@@ -707,7 +731,7 @@ class EventExtractor:
         """Where the event happened: the seized place, a locative phrase on the trigger or its arguments, else
         the nearest place of the sentence that is not a party, an origin ("Yemen-based") or a source's seat."""
         doc = tok.doc
-        sent = tok.sent
+        sent = _sent(tok)
         in_sent = [(s, e) for s, e in m.place_spans if sent.start <= s < sent.end and s >= m.dateline_end]
         if not in_sent:
             return None
@@ -747,7 +771,7 @@ class EventExtractor:
         return None
 
     def _time(self, tok: Token, m: Mentions) -> TimeSpan | None:
-        sent = tok.sent
+        sent = _sent(tok)
         subtree = {t.idx for t in tok.subtree}
         best: tuple[int, TimeSpan] | None = None
         for start, end, span in m.times:
@@ -764,9 +788,10 @@ class EventExtractor:
     # ---------------------------------------------------------------- main
     def extract(self, doc: Doc, document: Document) -> list[Event]:
         """All events of one parsed article."""
+        doc.user_data.setdefault("ew_text", document.text)  # the doc's own text; spaCy would rebuild it per call
         m = self.mentions(doc, document.published, document.outlet)
         found: list[tuple[Token, Trigger]] = []
-        for tok in doc:
+        for tok in self._where(doc, self._trigger_words, lemma=True):
             trig = self._trigger(tok)
             if trig is not None and not (trig.pos == "VERB" and _adjectival(tok)):  # "a captured Humvee"
                 found.append((tok, trig))
@@ -800,7 +825,7 @@ class EventExtractor:
             if start not in seen:
                 seen.add(start)
                 out.append(ActorMention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]),
-                                        _copy(ref, doc, (start, end, ref)), doc[start].sent.text.strip()))
+                                        _copy(ref, doc, (start, end, ref)), _sentence_text(doc[start])))
         for i in sorted(m.named_at):
             start, end = m.named_at[i]
             if start in seen or start < m.dateline_end or self._is_place(doc[start], m) or not self._names_actor(
@@ -809,12 +834,12 @@ class EventExtractor:
             seen.add(start)
             span = _strip_det(doc[start:end])
             out.append(ActorMention(span.start_char, span.end_char, self._provisional(doc, start, end),
-                                    doc[start].sent.text.strip()))
+                                    _sentence_text(doc[start])))
         home = _main_country(m)
-        for tok in doc:  # generic parties ("civilians", "the regime", "militants"), placed where the text says
-            if tok.i in seen or tok.i in m.actor_at or tok.i < m.dateline_end or tok.pos_ not in ("NOUN", "PROPN") \
-                    or tok.lemma_.lower() not in self.generic or tok.dep_ not in SUBJECTS | PASSIVE_SUBJECTS | \
-                    OBJECTS | {"pobj", "conj", "appos"}:
+        roles = SUBJECTS | PASSIVE_SUBJECTS | OBJECTS | {"pobj", "conj", "appos"}
+        for tok in self._where(doc, self.generic, lemma=True):  # generic parties, placed where the text says
+            if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in self.generic or tok.dep_ not in roles \
+                    or tok.i in seen or tok.i in m.actor_at or tok.i < m.dateline_end:
                 continue
             ref = self._actor_of_np(tok, m)
             if ref is None or ref.type != "generic":
@@ -825,7 +850,7 @@ class EventExtractor:
                                                              if ref.country else ""))
             left = min([tok.i, *(t.left_edge.i for t in tok.lefts if t.dep_ in NP_INNER)])
             span = _strip_det(doc[left:tok.i + 1])
-            out.append(ActorMention(span.start_char, span.end_char, ref, tok.sent.text.strip()))
+            out.append(ActorMention(span.start_char, span.end_char, ref, _sentence_text(tok)))
         return sorted(out, key=lambda a: a.start)
 
     def _code(self, tok: Token, trig: Trigger, m: Mentions, document: Document, doc: Doc,
@@ -881,7 +906,7 @@ class EventExtractor:
         if modality in ("asserted", "reported", "claimed", "alleged") and when and document.published:
             if _days_before(when.date_end, document.published) > 365:
                 modality, evidence = "historical", when.text
-        main = self._event(document, doc, tok, tok.sent, event_type, mode, cameo, actor, recipient,
+        main = self._event(document, doc, tok, _sent(tok), event_type, mode, cameo, actor, recipient,
                            location, when, modality, evidence, attribution)
         return [main, *self._spoken(main, tok, m, source_tok)]
 
@@ -890,7 +915,7 @@ class EventExtractor:
         "Syria is willing to withdraw its troops" is an AGREE by Syria (and a planned RETREAT); "Libya must
         hand over the suspects", said by Britain, is a REQUEST by Britain to Libya."""
         word = (ev.modality_evidence or "").split(" ")[0].lower()
-        cue = next((t.lemma_.lower() for t in tok.sent if t.lower_ == word), word)
+        cue = next((t.lemma_.lower() for t in _sent(tok) if t.lower_ == word), word)
         said = "asserted" if ev.attribution is None else (
             "claimed" if ev.attribution.get("actor") in {a.name for a in ev.actor} else "reported")
         derived: list[tuple[str, list[ActorRef], list[ActorRef], str]] = []
@@ -1056,9 +1081,41 @@ def _main_country_iso3(m: Mentions) -> str | None:
     return country_iso3(iso2) if iso2 else None
 
 
+def _sent(tok: Token) -> Span:
+    """The sentence of a token. spaCy's `Token.sent` walks the parse on every call; this indexes the
+    document's sentences once (kept in ``doc.user_data``)."""
+    doc = tok.doc
+    bounds = doc.user_data.get("ew_sent_of")
+    if bounds is None:
+        bounds = [None] * len(doc)
+        for sent in doc.sents:
+            for i in range(sent.start, sent.end):
+                bounds[i] = (sent.start, sent.end)
+        doc.user_data["ew_sent_of"] = bounds
+    start, end = bounds[tok.i]
+    return doc[start:end]
+
+
+def _sentence_text(tok: Token) -> str:
+    """The text of a token's sentence, stripped; built once per sentence."""
+    sent = _sent(tok)
+    texts = tok.doc.user_data.setdefault("ew_sent_text", {})
+    if sent.start not in texts:
+        texts[sent.start] = _text(tok.doc)[sent.start_char:sent.end_char].strip()
+    return texts[sent.start]
+
+
+def _text(doc: Doc) -> str:
+    """The text of a doc. spaCy's `Doc.text` joins every token on each call; this keeps it once."""
+    text = doc.user_data.get("ew_text")
+    if text is None:
+        text = doc.user_data["ew_text"] = doc.text
+    return text
+
+
 def _in_quote(tok: Token) -> bool:
     """Whether a token sits inside quotation marks opened earlier in its paragraph."""
-    text = tok.doc.text
+    text = _text(tok.doc)
     start = text.rfind("\n", 0, tok.idx) + 1
     before = text[start:tok.idx]
     opened = sum(before.count(q) for q in OPEN_QUOTES) - sum(before.count(q) for q in CLOSE_QUOTES)
