@@ -620,6 +620,13 @@ class ActorRegistry:
                 return next(s[1] for s in self._ci[match] if s[0] in ("country", "adj", "people"))
         return None
 
+    def is_institution(self, actor_id: str | None) -> bool:
+        """True for a country's (or people's) institution id as composed by rule: SYRMIL, KURDS_REB."""
+        if not actor_id:
+            return False
+        prefix, sector = (actor_id[:3], actor_id[3:]) if "_" not in actor_id else actor_id.rsplit("_", 1)
+        return sector in self.sectors and (prefix in self.countries or prefix in self.peoples)
+
     def office_sector(self, words: str) -> str | None:
         """The sector of the last office or institution noun in a title ("Lt. Gen." -> None,
         "Planning and Investment Minister" -> GOV, "Judge" -> JUD)."""
@@ -855,6 +862,11 @@ class ActorRegistry:
                     and before[-1].cap):
                 # "Hamza bin Laden" is not Osama bin Laden: a first name the registry does not know
                 return None
+            titles = [it for it in before if it.kind == "lex" and it.value == "institution"]
+            if actor.type == "person" and date is None and titles and actor.sector != titles[-1].extra:
+                # no date: "President Hosni Mubarak" is the period in which he held that office
+                periods = [self._effective(r, None) for r in self._rows.get(actor.id, [])]
+                actor = next((p for p in reversed(periods) if p.sector == titles[-1].extra), actor)
             after = content[content.index(x) + 1:]
             noun_after = next((it for it in after if it.kind == "lex" and it.value in ("institution", "member")), None)
             if noun_after is not None and actor.type == "person":

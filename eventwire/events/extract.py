@@ -16,7 +16,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.events.lexicon import DATA, QUAD_CLASS, Lexicon, Trigger, acled_type, default_lexicon, read_table
-from eventwire.actors.registry import fold
+from eventwire.actors.registry import composed_id, fold
 from eventwire.model import ActorMention, ActorRef, Document, Event, Place, TimeSpan
 
 SUBJECTS = {"nsubj", "csubj"}
@@ -45,6 +45,7 @@ PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district",
                "camp", "base", "airport", "port", "border", "capital", "hills"}
 NAMED_PLACE_NOUNS = {"town", "village", "city", "province", "district", "neighbourhood", "neighborhood", "suburb",
                      "locality", "area", "region", "commune", "governorate", "camp", "hill", "municipality"}
+SETTLEMENTS = {"town", "towns", "village", "villages", "city", "cities", "settlement", "settlements", "camp", "camps"}
 PLAN_NOUNS = {"plan", "plot", "intention", "bid", "scheme", "threat", "proposal", "call"}
 # A news dateline opening the text: "BEIRUT - ", "SURUC, Turkey - ", "BEIRUT (Crossroads Wire) - "
 DATELINE = re.compile(r"[A-Z][A-Z.'’ ]{2,40}(?:, [A-Z][\w.'’ ]{1,40})?(?: \([^)\n]{1,60}\))? ?[-–—]{1,2} ")
@@ -185,7 +186,6 @@ class EventExtractor:
         """Places that name a party: a capital as the subject of a verb stands for its government
         ("Washington demanded", "Berlin rejected"), and a place before or after an institution noun gives that
         institution its country ("Darfur rebels", "rebels in Darfur", "the Khartoum government")."""
-        from eventwire.actors.registry import composed_id
         from eventwire.geo import country_iso3
 
         for start, end in m.place_spans:
@@ -195,9 +195,10 @@ class EventExtractor:
             ref = None
             if span.root.dep_ in SUBJECTS:
                 ref = self.registry.resolve(_strip_det(span).text, published, metonymy=True)
-                if ref is not None:
+                if ref is not None and self.registry.resolve(_strip_det(span).text, published) is None:
                     ref.reason = "a capital standing for its government"
-            phrase = _noun_phrase(span)
+            phrases = _noun_phrases(span)
+            phrase = phrases[0] if phrases else None
             if ref is None and phrase is not None and phrase.root.i not in m.actor_at:
                 sector = self.registry.office_sector(phrase.root.text)
                 place = self._place(doc, m, start, end) if sector else None
@@ -217,15 +218,24 @@ class EventExtractor:
         state. The words around the mention, up to the noun it modifies, decide its sector."""
         hits = {hit[0]: hit for hit in m.actor_at.values()}
         for start, (_s, end, ref) in sorted(hits.items()):
-            if ref.sector and not (ref.reason or "").startswith("composed") and ref.type != "state":
-                continue  # a named group ("Hezbollah fighters" are Hezbollah)
-            phrase = _noun_phrase(doc[start:end])
-            if phrase is None:
-                continue
-            found = [r for r in self.registry.resolve_many(phrase.text, published)
-                     if r.sector and (not ref.country or r.country == ref.country)]
-            better = next((r for r in found if r.sector != ref.sector), None)
-            if better is not None:
+            if ref.sector and not self.registry.is_institution(ref.id):
+                continue  # a named group ("Hezbollah fighters" are Hezbollah), not a country's institution
+            better = phrase = None
+            for phrase in _noun_phrases(doc[start:end]):
+                words = [phrase.text]
+                if phrase.root.i == phrase.end - 1 and phrase.root.i > end:  # "Kampuchean guerrilla [camps]"
+                    words.append(doc[phrase.start:phrase.root.i].text)
+                for text in words:
+                    found = [r for r in self.registry.resolve_many(text, published)
+                             if r.sector and (not ref.country or r.country == ref.country)]
+                    better = next((r for r in found if r.sector != ref.sector), None)
+                    if better is not None:
+                        break
+                if better is None and ref.country and not ref.sector and phrase.root.lower_ in SETTLEMENTS:
+                    better = self.registry.resolve(composed_id(ref.country, "CVL"), published)  # "Iraqi towns"
+                if better is not None:
+                    break
+            if better is not None and phrase is not None:
                 better.text = ref.text
                 better.reason = f"{better.reason or 'resolved'}: the whole phrase {phrase.text!r}"
                 for i in range(start, end):
@@ -233,10 +243,14 @@ class EventExtractor:
         for start, end in {v for v in m.named_at.values()}:
             if doc[start].ent_type_ != "PERSON":
                 continue
+            inside = start  # "President Prosper Avril" may be tagged PERSON with its title
+            while inside < end - 1 and doc[inside].is_title and self.registry.office_sector(doc[start:inside + 1].text):
+                inside += 1
             title = [t for t in doc[start:end].root.lefts if t.i < start]
-            if not title:
+            if not title and inside == start:
                 continue
-            words = doc[title[0].left_edge.i:start].text
+            words = doc[title[0].left_edge.i if title else start:inside].text
+            start = inside
             office = self.registry.resolve(words, published)
             if office is not None and office.type == "person":
                 continue
@@ -1051,27 +1065,26 @@ def _role(doc: Doc, hit: tuple[int, int, ActorRef]) -> str:
     return root.head.dep_ if root.dep_ in ("compound", "poss") else root.dep_
 
 
-def _noun_phrase(span: Span) -> Span | None:
-    """The noun phrase a mention is part of, when the mention only modifies its head noun ("Hungarian" in
-    "Senior Hungarian and Romanian officials", "Ivory Coast" in "rebels in the Ivory Coast"), else None."""
+def _noun_phrases(span: Span) -> list[Span]:
+    """The noun phrases a mention is part of when it only modifies a head noun, nearest first: "Hungarian"
+    in "Senior Hungarian and Romanian officials", "Ivory Coast" in "rebels in the Ivory Coast", "Kampuchean"
+    in "Kampuchean guerrilla camps" ("Kampuchean guerrilla", then "Kampuchean guerrilla camps")."""
     head = span.root
-    climbed = False
     while head.dep_ == "conj" and head.head.i < head.i:  # "French and Egyptian warships": from the first conjunct
         head = head.head
+    out: list[Span] = []
     for _ in range(3):
         if head.dep_ in ("amod", "compound", "nmod", "poss", "conj") and head.head.pos_ in ("NOUN", "PROPN") \
                 and head.head.i > head.i:
-            head, climbed = head.head, True
-        elif head.dep_ == "pobj" and head.head.lower_ in ("in", "of", "from", "throughout") \
+            head = head.head
+        elif not out and head.dep_ == "pobj" and head.head.lower_ in ("in", "of", "from", "throughout") \
                 and head.head.head.pos_ in ("NOUN", "PROPN") and head.head.head.i < head.i:
-            head, climbed = head.head.head, True
+            head = head.head.head  # only the mention's own preposition: not "the right of [Russia troops]"
         else:
             break
-    if not climbed:
-        return None
-    left = min([head.i, *(t.left_edge.i for t in head.lefts)])
-    right = max(span.end, head.i + 1)
-    return span.doc[left:right]
+        left = min([head.i, span.start, *(t.left_edge.i for t in head.lefts)])
+        out.append(span.doc[left:max(span.end, head.i + 1)])
+    return out
 
 
 def _main_country_iso3(m: Mentions) -> str | None:
