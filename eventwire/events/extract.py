@@ -45,6 +45,11 @@ PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district",
                "camp", "base", "airport", "port", "border", "capital", "hills"}
 NAMED_PLACE_NOUNS = {"town", "village", "city", "province", "district", "neighbourhood", "neighborhood", "suburb",
                      "locality", "area", "region", "commune", "governorate", "camp", "hill", "municipality"}
+# Words before a generic noun that keep it the state's ("government forces", "local police", "regular troops")
+STATE_WORDS = {"government", "state", "security", "regular", "national", "local", "federal", "armed", "official",
+               "military", "police", "army", "senior", "top", "two", "three", "several", "many", "some"}
+NOT_STATE_WORDS = {"coalition", "opposition", "rebel", "enemy", "partner", "allied", "foreign", "international",
+                   "multinational", "peacekeeping", "militia", "tribal", "kurdish"}
 SETTLEMENTS = {"town", "towns", "village", "villages", "city", "cities", "settlement", "settlements", "camp", "camps"}
 PLAN_NOUNS = {"plan", "plot", "intention", "bid", "scheme", "threat", "proposal", "call"}
 # A news dateline opening the text: "BEIRUT - ", "SURUC, Turkey - ", "BEIRUT (Crossroads Wire) - "
@@ -120,6 +125,11 @@ class EventExtractor:
                 elif ent.label_ in ("PERSON", "ORG"):
                     for i in range(ent.start, ent.end):
                         m.named_at[i] = (ent.start, ent.end)
+            elif ent.label_ == "ORG" and self._names_inner_country(ent, m, published):
+                # "the International Syria Support Group": a name the registry lacks around a country word
+                for i in range(ent.start, ent.end):
+                    m.actor_at.pop(i, None)
+                    m.named_at[i] = (ent.start, ent.end)
             if ent.label_ in PLACE_ENTS:
                 m.place_spans.append((ent.start, ent.end))
         self._acronyms(doc, m)
@@ -211,6 +221,16 @@ class EventExtractor:
                 ref.text = span.text
                 for i in range(start, end):
                     m.actor_at[i] = (start, end, ref)
+
+    def _names_inner_country(self, ent: Span, m: Mentions, published: str | None) -> bool:
+        """Whether an organisation name spaCy found holds a country mention but is a name of its own: two
+        more capitalised words the registry does not resolve ("Syria Recovery Trust Fund")."""
+        span = _strip_det(ent)
+        inner = [m.actor_at[i] for i in range(span.start, span.end) if i in m.actor_at]
+        if len(span) < 3 or not inner or any(not self.registry.is_institution(hit[2].id) for hit in inner):
+            return False
+        outside = [t for t in span if t.i not in m.actor_at and t.is_title]
+        return len(outside) >= 2 and self.registry.resolve(span.text, published) is None
 
     def _whole_phrases(self, doc: Doc, m: Mentions, published: str | None) -> None:
         """A country word is often only part of the actor: "Senior Hungarian and Romanian officials" are
@@ -505,7 +525,7 @@ class EventExtractor:
                         pron.left_edge.i, pron.i + 1):
                     ref = m.actor_at[i][2]
                     if (ref.type == "person") == person and ref.id != excluded and not (pron_is_group and (
-                            ref.sector in ("GOV", "MED") or ref.type in ("state", "state force", "person"))):
+                            ref.sector in ("GOV", "MED", "CVL", "REF") or ref.type in ("state", "state force", "person"))):
                         found = _copy(ref, doc, m.actor_at[i])
                         found.reason = f"{pron.text!r} refers to {found.text!r} named before"
                         return found
@@ -855,6 +875,9 @@ class EventExtractor:
             if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in self.generic or tok.dep_ not in roles \
                     or tok.i in seen or tok.i in m.actor_at or tok.i < m.dateline_end:
                 continue
+            if tok.is_title and any(c.dep_ == "prep" and c.lower_ == "of" and any(g.is_title for g in c.children)
+                                    for c in tok.children):
+                continue  # "Army of the Victorious Sect": a name, not a generic army
             ref = self._actor_of_np(tok, m)
             if ref is None or ref.type != "generic":
                 continue
@@ -961,6 +984,10 @@ class EventExtractor:
         country of the place where the event happened, as ACLED codes "Military Forces of Afghanistan"."""
         if ref.country or ref.type != "generic" or ref.sector not in ("MIL", "COP", "GOV"):
             return ref
+        words = [w for w in re.findall(r"[a-z][a-z-]*", ref.text.lower())[:-1] if w not in ("the", "a", "an")]
+        if any(w in NOT_STATE_WORDS or w not in STATE_WORDS and self.registry.office_sector(w) not in ("MIL", "COP", "GOV")
+               for w in words):
+            return ref  # "opposition forces", "coalition forces", "enemy forces", "partner forces": not the state's
         from eventwire.geo import countries
 
         info = countries().get(iso2)
