@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from datetime import date
 
@@ -50,6 +50,8 @@ STATE_WORDS = {"government", "state", "security", "regular", "national", "local"
                "military", "police", "army", "senior", "top", "two", "three", "several", "many", "some"}
 NOT_STATE_WORDS = {"coalition", "opposition", "rebel", "enemy", "partner", "allied", "foreign", "international",
                    "multinational", "peacekeeping", "militia", "tribal", "kurdish"}
+MILITARY_UNIT = re.compile(r"\b\d+(?:st|nd|rd|th)(?:\s+[A-Z][\w-]*){0,4}\s+(?:Battalion|Brigade|Regiment|Wing|"
+                           r"Squadron|Group|Division|Fleet|Corps|Company|Detachment|Command|Army|Task Force)\b")
 SETTLEMENTS = {"town", "towns", "village", "villages", "city", "cities", "settlement", "settlements", "camp", "camps"}
 PLAN_NOUNS = {"plan", "plot", "intention", "bid", "scheme", "threat", "proposal", "call"}
 # A news dateline opening the text: "BEIRUT - ", "SURUC, Turkey - ", "BEIRUT (Crossroads Wire) - "
@@ -182,15 +184,41 @@ class EventExtractor:
 
     def _first_person(self, doc: Doc, m: Mentions, publisher: str | None, published: str | None) -> None:
         """"We", "our", "us" outside quotation marks are the publisher of the text when the registry knows it
-        (a ministry's statement, a military press release); inside quotes they are the speaker's, left alone."""
+        (a ministry's statement, a military press release); inside quotes they are the speaker's party, as the
+        words around the quote name it ("…we will prevail," said a spokesman for the SDF)."""
         ref = self.registry.resolve(publisher, published, metonymy=True) if publisher else None
-        if ref is None:
-            return
         for tok in self._where(doc, FIRST_PERSON):
-            if tok.i not in m.actor_at and not _in_quote(tok):
-                mine = ActorRef(name=ref.name, text=tok.text, id=ref.id, country=ref.country, sector=ref.sector,
-                                type=ref.type, reason=f"first-person pronoun outside quotes: the publisher ({publisher})")
-                m.actor_at[tok.i] = (tok.i, tok.i + 1, mine)
+            if tok.i in m.actor_at:
+                continue
+            if _in_quote(tok):
+                found = self._speaker(tok, m)
+                if found is None:
+                    continue
+                mine = replace(found, text=tok.text, reason=f"first-person pronoun in a quote of {found.text!r}")
+            elif ref is not None:
+                mine = replace(ref, text=tok.text, reason=f"first-person pronoun outside quotes: the publisher "
+                                                          f"({publisher})")
+            else:
+                continue
+            m.actor_at[tok.i] = (tok.i, tok.i + 1, mine)
+
+    def _speaker(self, tok: Token, m: Mentions) -> ActorRef | None:
+        """The party of whoever a quote is attributed to: the parties named in the clause of a report verb
+        ("said", "told") of this sentence or the next, outside the quotation marks; a group before a person."""
+        doc = tok.doc
+        here = _sent(tok)
+        sentences = [here] + ([_sent(doc[here.end])] if here.end < len(doc) else [])
+        for sent in sentences:
+            for verb in sent:
+                if verb.pos_ not in ("VERB", "AUX") or not self.lex.is_cue(verb.lemma_.lower(), "report"):
+                    continue
+                hits = [m.actor_at[t.i] for t in verb.subtree
+                        if t.i in m.actor_at and not _in_quote(t) and t.lower_ not in FIRST_PERSON]
+                refs = [h[2] for h in hits]
+                best = next((r for r in refs if r.type != "person"), None) or (refs[0] if refs else None)
+                if best is not None:
+                    return _copy(best, doc, next(h for h in hits if h[2] is best))
+        return None
 
     def _places_as_parties(self, doc: Doc, m: Mentions, published: str | None) -> None:
         """Places that name a party: a capital as the subject of a verb stands for its government
@@ -869,6 +897,14 @@ class EventExtractor:
             span = _strip_det(doc[start:end])
             out.append(ActorMention(span.start_char, span.end_char, self._provisional(doc, start, end),
                                     _sentence_text(doc[start])))
+        for match in MILITARY_UNIT.finditer(_text(doc)):  # "the 158th Fighter Wing", "3rd Battalion"
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is None or any(i in seen or i in m.actor_at for i in range(span.start, span.end)):
+                continue
+            seen.update(range(span.start, span.end))
+            ref = _provisional(span.text)
+            ref.sector, ref.reason = "MIL", "not in the registry: a military unit's name"
+            out.append(ActorMention(span.start_char, span.end_char, ref, _sentence_text(span[0])))
         home = _main_country(m)
         roles = SUBJECTS | PASSIVE_SUBJECTS | OBJECTS | {"pobj", "conj", "appos"}
         for tok in self._where(doc, self.generic, lemma=True):  # generic parties, placed where the text says
@@ -878,15 +914,14 @@ class EventExtractor:
             if tok.is_title and any(c.dep_ == "prep" and c.lower_ == "of" and any(g.is_title for g in c.children)
                                     for c in tok.children):
                 continue  # "Army of the Victorious Sect": a name, not a generic army
-            ref = self._actor_of_np(tok, m)
-            if ref is None or ref.type != "generic":
-                continue
+            name, sector = self.generic[tok.lemma_.lower()]
+            left = min([tok.i, *(t.left_edge.i for t in tok.lefts if t.dep_ in NP_INNER)])
+            span = _strip_det(doc[left:tok.i + 1])
+            ref = ActorRef(name=name, text=span.text, sector=sector, type="generic")
             if home:
                 ref = self._localise(ref, home, None)
             ref.reason = ref.reason or ("a generic party" + (f", placed in the article's country ({home})"
                                                              if ref.country else ""))
-            left = min([tok.i, *(t.left_edge.i for t in tok.lefts if t.dep_ in NP_INNER)])
-            span = _strip_det(doc[left:tok.i + 1])
             out.append(ActorMention(span.start_char, span.end_char, ref, _sentence_text(tok)))
         return sorted(out, key=lambda a: a.start)
 
