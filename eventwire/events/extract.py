@@ -240,7 +240,10 @@ class EventExtractor:
             if ref is None and phrase is not None and phrase.root.i not in m.actor_at:
                 sector = self.registry.office_sector(phrase.root.text)
                 place = self._place(doc, m, start, end) if sector else None
-                iso3 = country_iso3(place.country_code) if place is not None and place.country_code else None
+                # only a place of a country the text names elsewhere: "Shona rebels" are not rebels in a
+                # Japanese town of that name
+                iso3 = country_iso3(place.country_code) if place is not None and place.country_code and \
+                    m.countries[place.country_code] >= 2 else None
                 if iso3 and sector:
                     ref = self.registry.resolve(composed_id(iso3, sector), published)
                     if ref is not None:
