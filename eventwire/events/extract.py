@@ -186,7 +186,7 @@ class EventExtractor:
         """"We", "our", "us" outside quotation marks are the publisher of the text when the registry knows it
         (a ministry's statement, a military press release); inside quotes they are the speaker's party, as the
         words around the quote name it ("…we will prevail," said a spokesman for the SDF)."""
-        ref = self.registry.resolve(publisher, published, metonymy=True) if publisher else None
+        ref = self._publisher(publisher, published) if publisher else None
         for tok in self._where(doc, FIRST_PERSON):
             if tok.i in m.actor_at:
                 continue
@@ -201,6 +201,20 @@ class EventExtractor:
             else:
                 continue
             m.actor_at[tok.i] = (tok.i, tok.i + 1, mine)
+
+    def _publisher(self, publisher: str, published: str | None) -> ActorRef | None:
+        """The registry actor a publisher's name stands for: the whole name, else its longest part that the
+        registry knows ("Delegation of the European Union to Syria" -> the European Union)."""
+        ref = self.registry.resolve(publisher, published, metonymy=True)
+        if ref is not None:
+            return ref
+        words = publisher.split()
+        for n in range(len(words) - 1, 0, -1):
+            for i in range(len(words) - n + 1):
+                ref = self.registry.resolve(" ".join(words[i:i + n]), published)
+                if ref is not None and ref.type not in ("person",):
+                    return ref
+        return None
 
     def _speaker(self, tok: Token, m: Mentions) -> ActorRef | None:
         """The party of whoever a quote is attributed to: the parties named in the clause of a report verb
@@ -548,8 +562,9 @@ class EventExtractor:
         own_subject, _ = _subject(verb) if pron.dep_ not in SUBJECTS | PASSIVE_SUBJECTS | {"poss"} else (None, False)
         excluded = m.actor_at[own_subject.i][2].id if own_subject is not None and own_subject.i in m.actor_at else None
         # A subject continues the topic: "The Nusra Front attacked IS… The group vowed…" is Nusra.
-        passes = [True, False] if (pron_is_group and pron.dep_ in SUBJECTS | PASSIVE_SUBJECTS) or excluded else [
-            not pron_is_group]
+        plural = pron.lower_ in ("they", "them", "their")
+        passes = [True, False] if (pron_is_group and pron.dep_ in SUBJECTS | PASSIVE_SUBJECTS) or excluded or plural \
+            else [not pron_is_group]
         for subject_only in passes:
             for i in range(pron.i - 1, prev_start - 1, -1):
                 if i in m.actor_at and (not subject_only or _role(doc, m.actor_at[i]) in subjects) and i not in range(
@@ -920,6 +935,8 @@ class EventExtractor:
             name, sector = self.generic[tok.lemma_.lower()]
             left = min([tok.i, *(t.left_edge.i for t in tok.lefts if t.dep_ in NP_INNER)])
             span = _strip_det(doc[left:tok.i + 1])
+            if any(i in seen or i in m.actor_at for i in range(span.start, span.end)):
+                continue  # "SDF forces" are the SDF's
             ref = ActorRef(name=name, text=span.text, sector=sector, type="generic")
             if home:
                 ref = self._localise(ref, home, None)
