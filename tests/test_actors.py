@@ -502,3 +502,78 @@ def test_possessive_and_rename_by_date(pipeline) -> None:
     late = dict(_mentions(pipeline, "Nusra's fighters advanced on Idlib.", "2018-03-01"))
     assert early["Nusra"].id == late["Nusra"].id == "NUSRA"
     assert early["Nusra"].name == "Jabhat al-Nusra" and late["Nusra"].name == "Hay'at Tahrir al-Sham"
+
+
+def test_a_country_word_takes_the_sector_of_its_phrase(pipeline) -> None:
+    found = _mentions(pipeline, "Senior Hungarian and Romanian officials agreed on Wednesday to cooperate. "
+                                "Rebels in the Ivory Coast rejected the plan. French and Egyptian warships "
+                                "began exercises.", None)
+    by_text = {text: ref for text, ref in found}
+    assert by_text["Hungarian"].id == "HUNGOV" and "the whole phrase" in by_text["Hungarian"].reason
+    assert by_text["Romanian officials"].id == "ROUGOV"
+    assert next(ref for text, ref in found if "Ivory Coast" in text).id == "CIVREB"
+    assert by_text["French"].id == "FRAMIL" and by_text["Egyptian"].id == "EGYMIL"
+
+
+def test_titles_give_unknown_people_an_office_and_undated_people_their_office_period(pipeline, reg) -> None:
+    found = dict(_mentions(pipeline, "Interior Minister Ahmad Zarif Qasimi met the envoy in Kabul.", None))
+    person = next(ref for text, ref in found.items() if "Qasimi" in text)
+    assert person.provisional and person.sector == "COP" and "office from" in person.reason  # CAMEO: interior = COP
+    assert reg.resolve("President Hosni Mubarak").sector == "GOV"  # no date: the office the title names
+    assert reg.resolve("Hosni Mubarak", "2015-01-01").sector == "ELI"
+
+
+def test_we_is_the_publisher_outside_quotes_and_the_speaker_inside(pipeline) -> None:
+    text = ('We struck ISIL positions near Mosul on Monday. "We will keep up the pressure," said a spokesman '
+            'for the Syrian Democratic Forces.')
+    (found,) = list(pipeline.actor_mentions([(text, "2017-03-01", "CENTCOM")]))
+    we = [m.actor for m in found if text[m.start:m.end] == "We"]
+    assert we[0].country == "USA" and "the publisher (CENTCOM)" in we[0].reason
+    assert we[1].id == "SDF" and "in a quote" in we[1].reason
+
+
+def test_capitals_as_subjects_and_generic_forces(pipeline) -> None:
+    found = _mentions(pipeline, "Washington demanded that the militants withdraw. Syrian troops shelled Idlib, "
+                                "and government forces and opposition forces clashed in Syria.", "2016-01-01")
+    by_text = {text: ref for text, ref in found}
+    assert by_text["Washington"].id == "USAGOV" and by_text["Washington"].reason.startswith("a capital")
+    assert by_text["government forces"].id == "SYRMIL"
+    assert by_text["opposition forces"].country is None  # another party's forces, not the state's
+
+
+def test_military_units_are_provisional_actors(pipeline) -> None:
+    found = dict(_mentions(pipeline, "Airmen of the 158th Fighter Wing deployed to Jordan last week."))
+    assert found["158th Fighter Wing"].provisional and found["158th Fighter Wing"].sector == "MIL"
+
+
+def test_registry_columns_descriptions_affiliations(tmp_path) -> None:
+    path = tmp_path / "mine.tsv"
+    path.write_text("id\tname\tcountry\tsector\ttype\tvalid_from\tvalid_to\tparent\taliases\tdescriptions\t"
+                    "affiliations\tcameo\n"
+                    "ZVB\tZarqa Valley Brigade\tJOR\tREB\trebel group\t2015-01-01\t\tFSA\tZarqa Brigade\t"
+                    "the brigade from the Zarqa valley\tmember_of:FSA|backed_by:JOR\tJORREB\n", encoding="utf-8")
+    reg = ActorRegistry.load([path])
+    row = reg.get("ZVB", "2016-01-01")
+    assert row.descriptions == ("the brigade from the Zarqa valley",) and row.cameo == "JORREB"
+    assert ("member_of", "FSA") in row.affiliations and ("backed_by", "JOR") in row.affiliations
+    ref = reg.resolve("the brigade from the Zarqa valley", "2016-01-01")
+    assert ref.id == "ZVB" and ref.reason == "defining description"
+    path.write_text(path.read_text(encoding="utf-8").replace("member_of:FSA", "friend_of:FSA"), encoding="utf-8")
+    with pytest.raises(RegistryError, match="mine.tsv:2: affiliation 'friend_of:FSA'"):
+        ActorRegistry.load([path])
+
+
+def test_promotion_file_keeps_promoted_rows(tmp_path) -> None:
+    from eventwire.actors.registry import write_promotion_file
+
+    new = [{"id": "NEW:ZARQA_VALLEY_BRIGADE", "name": "Zarqa Valley Brigade", "country": "JOR", "mentions": 3,
+            "documents": 2, "events": 1, "forms": ["Zarqa Valley Brigade"], "example": "The brigade attacked.",
+            "reason": "not in the registry: an organisation name found by spaCy"}]
+    path = tmp_path / "new.tsv"
+    assert write_promotion_file(path, new) == 1
+    assert ActorRegistry.load([path]).get("ZARQA_VALLEY_BRIGADE") is None  # commented out: nothing loads
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("# ZARQA_VALLEY_BRIGADE\t", "ZARQA_VALLEY_BRIGADE\t"), encoding="utf-8")
+    assert ActorRegistry.load([path]).resolve("Zarqa Valley Brigade").id == "ZARQA_VALLEY_BRIGADE"
+    assert write_promotion_file(path, new) == 0  # promoted: not proposed again, and its row is kept
+    assert ActorRegistry.load([path]).resolve("Zarqa Valley Brigade").id == "ZARQA_VALLEY_BRIGADE"

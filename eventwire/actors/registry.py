@@ -724,11 +724,13 @@ class ActorRegistry:
         if actor is not None or not any(c.isupper() for c in surface):
             return actor, None if actor is None else self._how(actor, toks)
         # fuzzy, only for capitalised surfaces: the whole phrase, then single misspelt words
-        content = [t for t in toks if t.low not in ("the", "a", "an")]
+        content = list(toks)
+        while content and content[0].low in ("the", "a", "an"):  # as the keys are built: a leading article only
+            content = content[1:]
         whole = " ".join(t.low for t in content)
         if len(whole) >= FUZZY_MIN_LENGTH:
             match = _extract(whole, self._fuzzy_keys)
-            if match:
+            if match and match + "s" != whole and whole + "s" != match:  # "Jerusalem Brigades" is not "…Brigade"
                 actor = self._interpret(self._segment(_tokens(match)), date, metonymy, False)
                 return actor, None if actor is None else f"fuzzy match to {match!r}"
         changed = False

@@ -127,7 +127,7 @@ class EventExtractor:
                 elif ent.label_ in ("PERSON", "ORG"):
                     for i in range(ent.start, ent.end):
                         m.named_at[i] = (ent.start, ent.end)
-            elif ent.label_ == "ORG" and self._names_inner_country(ent, m, published):
+            elif ent.label_ in ("ORG", "PERSON") and self._names_inner_country(ent, m, published):
                 # "the International Syria Support Group": a name the registry lacks around a country word
                 for i in range(ent.start, ent.end):
                     m.actor_at.pop(i, None)
@@ -268,13 +268,19 @@ class EventExtractor:
                     m.actor_at[i] = (start, end, ref)
 
     def _names_inner_country(self, ent: Span, m: Mentions, published: str | None) -> bool:
-        """Whether an organisation name spaCy found holds a country mention but is a name of its own: two
-        more capitalised words the registry does not resolve ("Syria Recovery Trust Fund")."""
+        """Whether a name spaCy found is one of its own around a shorter registry match: an organisation with
+        two more capitalised words than its country word ("Syria Recovery Trust Fund"), a person with a name
+        the registry's person lacks ("Ahmad Zarif Qasimi" is not Javad Zarif)."""
         span = _strip_det(ent)
         inner = [m.actor_at[i] for i in range(span.start, span.end) if i in m.actor_at]
-        if len(span) < 3 or not inner or any(not self.registry.is_institution(hit[2].id) for hit in inner):
+        if not inner:
             return False
         outside = [t for t in span if t.i not in m.actor_at and t.is_title]
+        if ent.label_ == "PERSON":  # "Ahmad Zarif Qasimi" is not Javad Zarif
+            return bool(outside) and all(hit[2].type == "person" for hit in inner) and \
+                self.registry.resolve(span.text, published) is None
+        if len(span) < 3 or any(not self.registry.is_institution(hit[2].id) for hit in inner):
+            return False
         return len(outside) >= 2 and self.registry.resolve(span.text, published) is None
 
     def _whole_phrases(self, doc: Doc, m: Mentions, published: str | None) -> None:
@@ -327,6 +333,9 @@ class EventExtractor:
                            if _sent(doc[start]).start <= i < start and ref.country}
             country = (office.country if office is not None else None) or _main_country_iso3(m) or (
                 in_sentence.pop() if len(in_sentence) == 1 else None)
+            for t in title:  # "Interior" of "Interior Minister X" is part of the title, not an organisation
+                for i in range(t.left_edge.i, t.i + 1):
+                    m.named_at.pop(i, None)
             ref = _provisional(name, "PERSON")
             ref.sector, ref.country = sector, country
             ref.reason += f"; office from {words!r}" + (
@@ -935,7 +944,8 @@ class EventExtractor:
             name, sector = self.generic[tok.lemma_.lower()]
             left = min([tok.i, *(t.left_edge.i for t in tok.lefts if t.dep_ in NP_INNER)])
             span = _strip_det(doc[left:tok.i + 1])
-            if any(i in seen or i in m.actor_at for i in range(span.start, span.end)):
+            if any(i in m.actor_at and not self.registry.is_institution(m.actor_at[i][2].id)
+                   for i in range(span.start, span.end)):
                 continue  # "SDF forces" are the SDF's
             ref = ActorRef(name=name, text=span.text, sector=sector, type="generic")
             if home:
