@@ -277,7 +277,7 @@ class ActorRegistry:
         self.problems: list[str] = []  # things worth a look that did not stop loading (alias collisions…)
         self.files: list[Path] = []  # every file read, in order
         self._built = False
-        self._cache: dict[tuple[str, str | None, bool], tuple[Actor | None, str | None]] = {}
+        self._cache: dict[tuple, object] = {}  # resolve(), resolve_many() and country_iso3() answers
 
     # ----------------------------------------------------------------------------------------- loading
     @classmethod
@@ -602,6 +602,14 @@ class ActorRegistry:
     def country_iso3(self, name_or_adjective: str, fuzzy: bool = True) -> str | None:
         """ISO3 code of a country named by its name, adjective, people noun or acronym ("Lebanese" -> LBN);
         a misspelt capitalised name is matched too unless ``fuzzy`` is False."""
+        key = ("country", name_or_adjective, fuzzy)
+        if key not in self._cache:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = self._country_iso3(name_or_adjective, fuzzy)
+        return self._cache[key]
+
+    def _country_iso3(self, name_or_adjective: str, fuzzy: bool) -> str | None:
         self._build()
         toks = _tokens(name_or_adjective)
         while toks and toks[0].low in ("the",):
@@ -670,6 +678,14 @@ class ActorRegistry:
     def resolve_many(self, surface: str, date: str | None = None, *, metonymy: bool = False) -> list[ActorRef]:
         """All actors of a coordinated phrase ("Hungarian and Romanian officials" -> HUNGOV, ROUGOV),
         each once, in order; a shared head noun is given to every part."""
+        key = ("many", surface, date, metonymy)
+        if key not in self._cache:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = self._resolve_many(surface, date, metonymy)
+        return [replace(r) for r in self._cache[key]]
+
+    def _resolve_many(self, surface: str, date: str | None, metonymy: bool) -> list[ActorRef]:
         self._build()
         toks = _tokens(surface)
         parts: list[list[_Tok]] = [[]]
@@ -1131,18 +1147,20 @@ class _FuzzyIndex:
 
     def __init__(self, keys: Iterable[str]) -> None:
         self.keys = tuple(sorted(keys))
-        by_len: dict[int, list[str]] = {}
+        by_shape: dict[tuple[int, str], list[str]] = {}
         for k in self.keys:
-            by_len.setdefault(len(k), []).append(k)
-        self._by_len = by_len
-        self._near: dict[int, tuple[str, ...]] = {}
+            by_shape.setdefault((len(k), k[:1]), []).append(k)
+        self._by_shape = by_shape
+        self._near: dict[tuple[int, str], tuple[str, ...]] = {}
 
-    def near(self, length: int) -> tuple[str, ...]:
-        if length not in self._near:
-            self._near[length] = tuple(k for n in range(length - FUZZY_MAX_LENGTH_DIFF,
-                                                         length + FUZZY_MAX_LENGTH_DIFF + 1)
-                                       for k in self._by_len.get(n, ()))
-        return self._near[length]
+    def near(self, query: str) -> tuple[str, ...]:
+        """Keys of near length that start with the query's letter: a misspelling keeps its first letter (the
+        Arabic article, the usual exception, is folded away before matching)."""
+        key = (len(query), query[:1])
+        if key not in self._near:
+            self._near[key] = tuple(k for n in range(key[0] - FUZZY_MAX_LENGTH_DIFF, key[0] + FUZZY_MAX_LENGTH_DIFF + 1)
+                                    for k in self._by_shape.get((n, key[1]), ()))
+        return self._near[key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys)
@@ -1158,7 +1176,7 @@ def _extract(query: str, choices: _FuzzyIndex) -> str | None:
     is not "US administration"), or None."""
     from rapidfuzz import fuzz, process
 
-    found = process.extractOne(query, choices.near(len(query)), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    found = process.extractOne(query, choices.near(query), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     return found[0] if found else None
 
 

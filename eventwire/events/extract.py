@@ -97,6 +97,7 @@ class EventExtractor:
         self.generic = _generic_actors()
         self._trigger_words = frozenset(lemma for lemma, _pos in self.lex.triggers)
         self._hashes: dict[int, Any] = {}
+        self._known_places: dict[str, bool] = {}  # names the gazetteer knows, asked once per name
 
     # ---------------------------------------------------------------- mentions
     def mentions(self, doc: Doc, published: str | None, publisher: str | None = None) -> Mentions:
@@ -293,6 +294,9 @@ class EventExtractor:
                 continue  # a named group ("Hezbollah fighters" are Hezbollah), not a country's institution
             better = phrase = None
             for phrase in _noun_phrases(doc[start:end]):
+                if not (self.registry.is_member_noun(phrase.root.text) or phrase.root.lower_ in SETTLEMENTS
+                        or any(self.registry.is_member_noun(t.text) for t in phrase if t.i > end)):
+                    continue  # "the Syrian city of Aleppo": no word that names a party
                 words = [phrase.text]
                 if phrase.root.i == phrase.end - 1 and phrase.root.i > end:  # "Kampuchean guerrilla [camps]"
                     words.append(doc[phrase.start:phrase.root.i].text)
@@ -329,10 +333,11 @@ class EventExtractor:
             if not sector:
                 continue
             name = _strip_det(doc[start:end]).text
-            in_sentence = {ref.country for i, (_s, _e, ref) in m.actor_at.items()
-                           if _sent(doc[start]).start <= i < start and ref.country}
-            country = (office.country if office is not None else None) or _main_country_iso3(m) or (
-                in_sentence.pop() if len(in_sentence) == 1 else None)
+            country = (office.country if office is not None else None) or _main_country_iso3(m)
+            if country is None:  # the one country named before the person in the sentence, if only one
+                named = {m.actor_at[i][2].country for i in range(_sent(doc[start]).start, start)
+                         if i in m.actor_at and m.actor_at[i][2].country}
+                country = named.pop() if len(named) == 1 else None
             for t in title:  # "Interior" of "Interior Minister X" is part of the title, not an organisation
                 for i in range(t.left_edge.i, t.i + 1):
                     m.named_at.pop(i, None)
@@ -530,7 +535,14 @@ class EventExtractor:
         before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
         if before in PLACE_PREPS and span[0].ent_type_ != "PERSON":
             return False  # "an assault near Kefraya": a place the gazetteer lacks
-        return not self.gazetteer.candidates(span.text)
+        if len(span) > 3:
+            return True  # a long name is not a town's
+        known = self._known_places.get(span.text)
+        if known is None:
+            if len(self._known_places) > 100_000:
+                self._known_places.clear()
+            known = self._known_places[span.text] = self.gazetteer.knows(span.text)
+        return not known
 
     def _is_description(self, head: Token, m: Mentions) -> bool:
         """A definite description standing for a group named before: "the group", "the jihadist organisation",
@@ -909,14 +921,12 @@ class EventExtractor:
         pronouns and descriptions resolved to a party named before (each with the reason)."""
         out: list[ActorMention] = []
         seen: set[int] = set()
-        for i in sorted(m.actor_at):
-            start, end, ref = m.actor_at[i]
-            if start not in seen:
-                seen.add(start)
-                out.append(ActorMention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]),
-                                        _copy(ref, doc, (start, end, ref)), _sentence_text(doc[start])))
-        for i in sorted(m.named_at):
-            start, end = m.named_at[i]
+        for start, (_s, end, ref) in sorted({hit[0]: hit for hit in m.actor_at.values()}.items()):
+            seen.add(start)
+            span = doc[start:end]
+            out.append(ActorMention(span.start_char, span.end_char, _copy(ref, doc, (start, end, ref)),
+                                    _sentence_text(span[0])))
+        for start, end in sorted(set(m.named_at.values())):
             if start in seen or start < m.dateline_end or self._is_place(doc[start], m) or not self._names_actor(
                     doc[start:end]):
                 continue
@@ -1190,15 +1200,14 @@ def _sent(tok: Token) -> Span:
     """The sentence of a token. spaCy's `Token.sent` walks the parse on every call; this indexes the
     document's sentences once (kept in ``doc.user_data``)."""
     doc = tok.doc
-    bounds = doc.user_data.get("ew_sent_of")
-    if bounds is None:
-        bounds = [None] * len(doc)
-        for sent in doc.sents:
-            for i in range(sent.start, sent.end):
-                bounds[i] = (sent.start, sent.end)
-        doc.user_data["ew_sent_of"] = bounds
-    start, end = bounds[tok.i]
-    return doc[start:end]
+    index = doc.user_data.get("ew_sent_of")
+    if index is None:
+        sents = list(doc.sents)
+        index = [0] * len(doc)
+        for k, sent in enumerate(sents):
+            index[sent.start:sent.end] = [k] * len(sent)
+        doc.user_data["ew_sent_of"], doc.user_data["ew_sents"] = index, sents
+    return doc.user_data["ew_sents"][index[tok.i]]
 
 
 def _sentence_text(tok: Token) -> str:

@@ -706,6 +706,14 @@ class Gazetteer:
         """Whether a normalized name is a place's usual name rather than a variant or historical name."""
         return normalize_name(self._records[entry_id][_NAME]) == key or key in self._primary.get(entry_id, ())
 
+    def knows(self, name: str) -> bool:
+        """Whether a name, as written or without its Arabic article, is a place's name (no spelling match)."""
+        key = normalize_name(name)
+        if not key:
+            return False
+        bare = _strip_article(key)
+        return bool(self._ids(key) or self._ids(bare) if bare != key else self._ids(key) or self._ids("al " + key))
+
     def candidates(self, name: str) -> list[GazetteerEntry]:
         """All places a name may refer to, most likely first by kind and size (no context)."""
         ids, _ = self._lookup(name)
