@@ -48,6 +48,8 @@ NAMED_PLACE_NOUNS = {"town", "village", "city", "province", "district", "neighbo
 # Words before a generic noun that keep it the state's ("government forces", "local police", "regular troops")
 STATE_WORDS = {"government", "state", "security", "regular", "national", "local", "federal", "armed", "official",
                "military", "police", "army", "senior", "top", "two", "three", "several", "many", "some"}
+# Generic parties too often someone else's (the publisher's own department, a UN council) to place them
+UNPLACED = {"department", "council", "command", "nations"}
 NOT_STATE_WORDS = {"coalition", "opposition", "rebel", "enemy", "partner", "allied", "foreign", "international",
                    "multinational", "peacekeeping", "militia", "tribal", "kurdish"}
 MILITARY_UNIT = re.compile(r"\b\d+(?:st|nd|rd|th)(?:\s+[A-Z][\w-]*){0,4}\s+(?:Battalion|Brigade|Regiment|Wing|"
@@ -193,9 +195,13 @@ class EventExtractor:
                 continue
             if _in_quote(tok):
                 found = self._speaker(tok, m)
-                if found is None:
+                if found is not None:
+                    mine = replace(found, text=tok.text, reason=f"first-person pronoun in a quote of {found.text!r}")
+                elif ref is not None and ref.sector != "MED":  # a press release quotes its own people
+                    mine = replace(ref, text=tok.text, reason=f"first-person pronoun in a quote whose speaker the "
+                                                              f"registry lacks: the publisher ({publisher})")
+                else:
                     continue
-                mine = replace(found, text=tok.text, reason=f"first-person pronoun in a quote of {found.text!r}")
             elif ref is not None:
                 mine = replace(ref, text=tok.text, reason=f"first-person pronoun outside quotes: the publisher "
                                                           f"({publisher})")
@@ -943,7 +949,7 @@ class EventExtractor:
             ref.sector, ref.reason = "MIL", "not in the registry: a military unit's name"
             out.append(ActorMention(span.start_char, span.end_char, ref, _sentence_text(span[0])))
         home = _main_country(m)
-        roles = SUBJECTS | PASSIVE_SUBJECTS | OBJECTS | {"pobj", "conj", "appos"}
+        roles = SUBJECTS | PASSIVE_SUBJECTS | OBJECTS | {"pobj", "conj", "appos", "poss"}
         for tok in self._where(doc, self.generic, lemma=True):  # generic parties, placed where the text says
             if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in self.generic or tok.dep_ not in roles \
                     or tok.i in seen or tok.i in m.actor_at or tok.i < m.dateline_end:
@@ -1057,7 +1063,7 @@ class EventExtractor:
     def _localise(self, ref: ActorRef, iso2: str, published: str | None) -> ActorRef:
         """A generic state force or government with no country ("a military base", "police") takes the
         country of the place where the event happened, as ACLED codes "Military Forces of Afghanistan"."""
-        if ref.country or ref.type != "generic" or ref.sector not in ("MIL", "COP", "GOV"):
+        if ref.country or ref.type != "generic" or ref.sector not in ("MIL", "COP", "GOV") or ref.name in UNPLACED:
             return ref
         words = [w for w in re.findall(r"[a-z][a-z-]*", ref.text.lower())[:-1] if w not in ("the", "a", "an")]
         if any(w in NOT_STATE_WORDS or w not in STATE_WORDS and self.registry.office_sector(w) not in ("MIL", "COP", "GOV")
