@@ -224,8 +224,9 @@ class EventExtractor:
         return None
 
     def _speaker(self, tok: Token, m: Mentions) -> ActorRef | None:
-        """The party of whoever a quote is attributed to: the parties named in the clause of a report verb
-        ("said", "told") of this sentence or the next, outside the quotation marks; a group before a person."""
+        """The party of whoever a quote is attributed to: the parties named in the subject of a report verb
+        ("said", "told") of this sentence or the next, outside the quotation marks ("said Col. X, a spokesman
+        for CJTF-OIR"); a group before a person."""
         doc = tok.doc
         here = _sent(tok)
         sentences = [here] + ([_sent(doc[here.end])] if here.end < len(doc) else [])
@@ -233,7 +234,10 @@ class EventExtractor:
             for verb in sent:
                 if verb.pos_ not in ("VERB", "AUX") or not self.lex.is_cue(verb.lemma_.lower(), "report"):
                     continue
-                hits = [m.actor_at[t.i] for t in verb.subtree
+                subj = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
+                if subj is None:
+                    continue
+                hits = [m.actor_at[t.i] for t in subj.subtree  # the sayer and its apposition, not what is said
                         if t.i in m.actor_at and not _in_quote(t) and t.lower_ not in FIRST_PERSON]
                 refs = [h[2] for h in hits]
                 best = next((r for r in refs if r.type != "person"), None) or (refs[0] if refs else None)
