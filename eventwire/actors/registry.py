@@ -43,6 +43,7 @@ ACTOR_COLUMNS = ["id", "name", "country", "sector", "type", "valid_from", "valid
 # Nouns for the people at the top of whatever the noun before them names ("rebel leaders" are rebels)
 LEADER_NOUNS = frozenset({"leader", "leaders", "official", "officials", "commander", "commanders", "chief",
                           "chiefs", "spokesman", "spokesmen", "spokeswoman", "representative", "representatives"})
+FORMER_WORDS = frozenset({"former", "ousted", "ex", "deposed", "exiled", "toppled", "late"})
 # How an actor relates to another (the `affiliations` column): part_of is what `parent` alone says
 AFFILIATIONS = ("part_of", "branch_of", "member_of", "allied_with", "backed_by", "split_from", "successor_of")
 
@@ -881,10 +882,13 @@ class ActorRegistry:
                 # "Hamza bin Laden" is not Osama bin Laden: a first name the registry does not know
                 return None
             titles = [it for it in before if it.kind == "lex" and it.value == "institution"]
-            if actor.type == "person" and date is None and titles and actor.sector != titles[-1].extra:
-                # no date: "President Hosni Mubarak" is the period in which he held that office
+            if actor.type == "person" and date is None and titles:
+                # no date: "President Hosni Mubarak" is the period in which he held that office, "former
+                # President Hosni Mubarak" one after it
+                former = any(it.text.lower() in FORMER_WORDS for it in items)
+                wanted = "ELI" if former else titles[-1].extra
                 periods = [self._effective(r, None) for r in self._rows.get(actor.id, [])]
-                actor = next((p for p in reversed(periods) if p.sector == titles[-1].extra), actor)
+                actor = next((p for p in reversed(periods) if p.sector == wanted), actor)
             after = content[content.index(x) + 1:]
             noun_after = next((it for it in after if it.kind == "lex" and it.value in ("institution", "member")), None)
             if noun_after is not None and actor.type == "person":

@@ -300,6 +300,15 @@ class EventExtractor:
         state. The words around the mention, up to the noun it modifies, decide its sector."""
         hits = {hit[0]: hit for hit in m.actor_at.values()}
         for start, (_s, end, ref) in sorted(hits.items()):
+            if ref.type == "person" and published is None:  # "President Hosni Mubarak": the period of that office
+                titles = [t for t in doc[start:end].root.lefts if t.i < start and t.dep_ == "compound"
+                          and self.registry.office_sector(t.text)]
+                titled = self.registry.resolve(doc[titles[0].left_edge.i:end].text) if titles else None
+                if titled is not None and titled.id == ref.id and titled.sector != ref.sector:
+                    titled.text, titled.reason = ref.text, f"the office named before: {titled.text!r}"
+                    for i in range(start, end):
+                        m.actor_at[i] = (start, end, titled)
+                    ref = titled
             if ref.sector and not self.registry.is_institution(ref.id):
                 continue  # a named group ("Hezbollah fighters" are Hezbollah), not a country's institution
             better = phrase = None
