@@ -1236,7 +1236,7 @@ def score_re3d(documents: Sequence[Re3dDocument], predictions: Sequence[Sequence
                 key = _actor_key(best.actor)
                 names.setdefault(key, best.actor)
                 values_of.setdefault(key, {}).setdefault(normalise_value(entity.value), Counter())[entity.value] += 1
-                if not best.actor.provisional:
+                if _mention_kind(best) == "registry":  # generic parties have no id to share
                     resolved.append((doc, entity, best))
     repeated = {k: ms for k, ms in groups.items() if len(ms) >= 2}
     inconsistent = {k: ms for k, ms in repeated.items() if len({_actor_key(m.actor) for m in ms}) > 1}

@@ -893,6 +893,9 @@ class ActorRegistry:
             noun_after = next((it for it in after if it.kind == "lex" and it.value in ("institution", "member")), None)
             if noun_after is not None and actor.type == "person":
                 return self._person_with_noun(actor, noun_after, date)
+            if (noun_after is not None and noun_after.value == "institution" and actor.type == "IGO"
+                    and noun_after.extra in ("MIL", "COP") and actor.sector != noun_after.extra):
+                return replace(actor, sector=noun_after.extra)  # "NATO troops", "UN peacekeepers": its forces
             if (noun_after is not None and noun_after.value == "institution" and actor.sector == "GOV"
                     and noun_after.extra in STATE_SECTORS and actor.id == composed_id(actor.country, "GOV")):
                 # a government's own institution: "French government troops", "Kremlin officials"

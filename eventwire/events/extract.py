@@ -262,7 +262,8 @@ class EventExtractor:
                     ref.reason = "a capital standing for its government"
             phrases = _noun_phrases(span)
             phrase = phrases[0] if phrases else None
-            if ref is None and phrase is not None and phrase.root.i not in m.actor_at:
+            if ref is None and phrase is not None and phrase.root.i not in m.actor_at and phrase.root.is_lower:
+                # "Darfur rebels", "the Khartoum government"; not a name ("Westminster International University")
                 sector = self.registry.office_sector(phrase.root.text)
                 place = self._place(doc, m, start, end) if sector else None
                 # only a place of a country the text names elsewhere: "Shona rebels" are not rebels in a
