@@ -179,6 +179,8 @@ def _summary(store, db: str, added: int, n_events: int, n_errors: int) -> str:
     lines += [f"  {t:<10} {n}" for t, n in s["by_type"]] or ["  (none)"]
     lines += ["", "top actors:"] + ([f"  {a:<32} {n}" for a, n in s["top_actors"]] or ["  (none)"])
     lines += ["", "top places:"] + ([f"  {p:<32} {n}" for p, n in s["top_places"]] or ["  (none)"])
+    lines += ["", f"actor mentions: {s['mentions']}, of which {s['provisional_mentions']} name "
+                  f"{s['provisional_actors']} actors the registry lacks (eventwire actors --new --db {db})"]
     lines += ["", f"explore: eventwire events --db {db} --format table"]
     return "\n".join(lines)
 

@@ -200,6 +200,9 @@ class Store:
                                f"WHERE actor_id IS NOT NULL GROUP BY actor_id ORDER BY n DESC, 1 LIMIT {top}"),
             "top_places": rows("SELECT place, count(*) n FROM events WHERE place IS NOT NULL "
                                f"GROUP BY 1 ORDER BY n DESC, 1 LIMIT {top}"),
+            "mentions": one("SELECT count(*) FROM actor_mentions"),
+            "provisional_mentions": one("SELECT count(*) FROM actor_mentions WHERE provisional"),
+            "provisional_actors": one("SELECT count(DISTINCT actor_id) FROM actor_mentions WHERE provisional"),
         }
 
 

@@ -60,7 +60,7 @@ def test_run_is_idempotent_and_records_bad_input(tmp_path):
     first = ew("run", str(EXAMPLES), str(bad), "--db", str(db))
     assert first.returncode == 0, first.stderr
     assert "broken.txt" in first.stderr  # the bad file is named, and the batch went on
-    assert "events by type" in first.stdout and str(db) in first.stdout
+    assert "events by type" in first.stdout and str(db) in first.stdout and "actors the registry lacks" in first.stdout
     con = duckdb.connect(str(db), read_only=True)
     n_docs, n_events = con.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events)").fetchone()
     n_err = con.execute("SELECT count(*) FROM read_errors WHERE source LIKE '%broken.txt'").fetchone()[0]
