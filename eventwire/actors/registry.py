@@ -112,6 +112,7 @@ class People:
     name: str
     adjectives: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
+    country: str | None = None  # ISO3 when the people lives mostly in one country ("Yoruba" -> NGA)
 
     @property
     def adjective(self) -> str:
@@ -325,7 +326,8 @@ class ActorRegistry:
             "actors (short)": ACTOR_COLUMNS[:9],
             "countries": ["iso3", "name", "aliases", "adjectives", "people"],
             "world": ["iso2", "iso3", "name", "lat", "lon", "aliases", "adjectives", "people"],
-            "peoples": ["id", "name", "adjectives", "people"],
+            "peoples": ["id", "name", "adjectives", "people", "country"],
+            "peoples (short)": ["id", "name", "adjectives", "people"],
             "lexicon": ["kind", "sector", "compose", "forms"],
             "sectors": ["code", "label", "type", "meaning"],
         }
@@ -409,12 +411,15 @@ class ActorRegistry:
                                     for n, (_iso2, iso3, name, _lat, _lon, aliases, adjectives, people) in body])
 
     def _read_peoples(self, path: Path, body: list[tuple[int, list[str]]]) -> None:
-        for lineno, (pid, name, adjectives, people) in body:
+        for lineno, (pid, name, adjectives, people, *rest) in body:
+            country = rest[0] if rest else ""
             if not re.fullmatch(r"[A-Z][A-Z0-9_]*", pid):
                 raise RegistryError(f"{path}:{lineno}: people id {pid!r} must be capital letters, digits or _")
             if pid in self.countries:
                 raise RegistryError(f"{path}:{lineno}: people id {pid!r} is also a country code; pick another")
-            self.peoples[pid] = People(pid, name or pid, _split_list(adjectives), _split_list(people))
+            if country and not re.fullmatch(r"[A-Z]{3}", country):
+                raise RegistryError(f"{path}:{lineno}: country {country!r} of people {pid} is not an ISO3 code")
+            self.peoples[pid] = People(pid, name or pid, _split_list(adjectives), _split_list(people), country or None)
 
     def _read_actors(self, path: Path, body: list[tuple[int, list[str]]]) -> None:
         fresh: dict[str, list[Actor]] = {}
@@ -1034,9 +1039,9 @@ class ActorRegistry:
         if prefix in self.peoples:
             p = self.peoples[prefix]
             if not sector:
-                return Actor(id=aid, name=p.name, country=None, sector=None, type="people")
+                return Actor(id=aid, name=p.name, country=p.country, sector=None, type="people")
             name = p.name if sector == "CVL" else f"{p.adjective} {sec.label}"
-            return Actor(id=aid, name=name, country=None, sector=sector, type=sec.type)
+            return Actor(id=aid, name=name, country=p.country, sector=sector, type=sec.type)
         return None
 
     # ----------------------------------------------------------------------------------------- phrases
