@@ -289,7 +289,8 @@ class MentionResolver:
         if ent.label_ == "PERSON":  # "Ahmad Zarif Qasimi" is not Javad Zarif
             return bool(outside) and all(hit[2].type == "person" for hit in inner) and \
                 self.registry.resolve(span.text, published) is None
-        if len(span) < 3 or any(not self.registry.is_institution(hit[2].id) for hit in inner):
+        if len(span) < 3 or any(not (self.registry.is_institution(hit[2].id) or hit[2].id in self.registry.countries)
+                                for hit in inner):
             return False
         return len(outside) >= 2 and self.registry.resolve(span.text, published) is None
 
@@ -555,7 +556,7 @@ class MentionResolver:
             if start in seen or start < m.dateline_end or self._is_place(doc[start], m) or not self._names_actor(
                     doc[start:end]):
                 continue
-            seen.add(start)
+            seen.update(range(start, end))  # every token: a generic noun inside a name is no party of its own
             span = _strip_det(doc[start:end])
             out.append(ActorMention(span.start_char, span.end_char, self._provisional(doc, start, end),
                                     _sentence_text(doc[start])))
