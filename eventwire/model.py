@@ -153,6 +153,7 @@ class Event:
     trigger: str | None = None
     trigger_span: tuple[int, int] | None = None  # character offsets of the trigger in the document text
     confidence: float = 0.5
+    size: dict[str, dict[str, Any]] | None = None  # {"killed"|"injured"|"arrested": {low, high, text}}
 
     def to_dict(self) -> dict[str, Any]:
         """The JSONL record of DESIGN.md's output contract."""
@@ -170,5 +171,5 @@ class Event:
             "attribution": self.attribution, "trigger": self.trigger,
             "trigger_span": list(self.trigger_span) if self.trigger_span else None,
             "text": self.text, "span": list(self.span), "document": self.document,
-            "confidence": round(self.confidence, 2),
+            "confidence": round(self.confidence, 2), "size": self.size,
         }

@@ -208,7 +208,8 @@ class Store:
 
 CSV_FIELDS = ["id", "date", "date_end", "event_type", "mode", "quad_class", "cameo", "acled_event_type",
               "acled_sub_event_type", "actor", "actor_country", "recipient", "recipient_country", "place",
-              "lat", "lon", "country_code", "modality", "attribution", "outlet", "document_id", "text"]
+              "lat", "lon", "country_code", "modality", "attribution", "outlet", "document_id", "text",
+              "fatalities", "injured", "arrested"]
 
 
 def event_csv_row(rec: dict[str, Any]) -> dict[str, Any]:
@@ -223,7 +224,10 @@ def event_csv_row(rec: dict[str, Any]) -> dict[str, Any]:
             "recipient": join(rec["recipient"], "name"), "recipient_country": join(rec["recipient"], "country"),
             "place": loc.get("name"), "lat": loc.get("lat"), "lon": loc.get("lon"),
             "country_code": loc.get("country_code"), "modality": rec["modality"], "attribution": attr.get("text"),
-            "outlet": rec["document"].get("outlet"), "document_id": rec["document"]["id"], "text": rec["text"]}
+            "outlet": rec["document"].get("outlet"), "document_id": rec["document"]["id"], "text": rec["text"],
+            # the lower bound, as ACLED counts fatalities
+            **{column: ((rec.get("size") or {}).get(kind) or {}).get("low")
+               for column, kind in (("fatalities", "killed"), ("injured", "injured"), ("arrested", "arrested"))}}
 
 
 def events_to_csv(records: list[dict[str, Any]]) -> str:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 CONTRACT = {"id", "event_type", "mode", "contexts", "quad_class", "cameo", "acled_event_type",
             "acled_sub_event_type", "actor", "recipient", "location", "date", "date_end", "date_precision",
             "date_text", "modality", "attribution", "text", "span", "document", "confidence"}
@@ -163,3 +165,41 @@ def test_a_country_entered_is_the_place_and_a_modifier_noun_is_no_event(extract)
     assert "TUR" in countries(ev["actor"]) and ev["recipient"] == []
     assert ev["location"]["country_code"] == "SY"
     assert extract("The YPG is the main fighting force of the SDF.") == []
+
+
+# ------------------------------------------------------------------ size: killed, injured, arrested
+@pytest.mark.parametrize("sentence, kind, low, high", [
+    ("Government air strikes killed at least 12 civilians in Idlib.", "killed", 12, None),
+    ("Three soldiers were killed when a roadside bomb exploded.", "killed", 3, 3),
+    ("Clashes left 15 to 20 people dead, the Observatory said.", "killed", 15, 20),
+    ("Between 20 and 30 fighters died in the assault.", "killed", 20, 30),
+    ("The death toll rose to 1,200 on Friday.", "killed", 1200, 1200),
+    ("Twenty-five people were killed.", "killed", 25, 25),
+    ("The shelling wounded dozens of residents.", "injured", 12, None),  # ACLED's lower bound for "dozens"
+    ("Police arrested 40 protesters in Cairo.", "arrested", 40, 40),
+    ("Hundreds were detained after the march.", "arrested", 100, None),
+])
+def test_size_counts_and_vague_counts(sentence, kind, low, high):
+    from eventwire.events.size import event_size
+
+    size = event_size(sentence)
+    assert size is not None and size[kind]["low"] == low and size[kind]["high"] == high, size
+
+
+def test_size_keeps_counts_apart_and_finds_none_without_numbers():
+    from eventwire.events.size import event_size
+
+    size = event_size("The attack killed two and wounded 14, and police arrested three suspects.")
+    assert (size["killed"]["low"], size["injured"]["low"], size["arrested"]["low"]) == (2, 14, 3)
+    assert event_size("Hezbollah fighters attacked Nusra positions near Arsal on Tuesday.") is None
+    assert event_size("He was killed in the raid.") is None  # one person, no count word: left to the reader
+
+
+def test_material_conflict_events_carry_their_size(extract):
+    events = extract("Syrian government air strikes killed at least 12 civilians and wounded dozens in Idlib "
+                     "on Monday.", "2016-03-01")
+    assault = next(e for e in events if e["event_type"] == "ASSAULT")
+    assert assault["size"]["killed"] == {"low": 12, "high": None, "text": "killed at least 12"}
+    assert assault["size"]["injured"]["low"] == 12
+    verbal = extract("Russia accused Turkey of supporting terrorists.", "2016-03-01")
+    assert all(e["size"] is None for e in verbal)

@@ -12,6 +12,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.events.lexicon import QUAD_CLASS, Trigger, acled_type
+from eventwire.events.size import event_size
 from eventwire.events.mentions import (
     FACILITIES,
     INSIDE_PREPS,
@@ -571,12 +572,13 @@ class EventExtractor(MentionResolver):
         if modality in ("negated", "hypothetical"):
             confidence -= 0.2
         contexts = ["military"] if event_type in ("ASSAULT", "MOBILIZE") or mode == "seize" else []
+        size = event_size(sent.text) if quad == 4 else None  # killed, injured, arrested in this sentence
         return Event(id=eid, event_type=event_type, quad_class=quad, text=sent.text.strip(),
                      span=(sent.start_char, sent.end_char), document=document.ref(), mode=mode,
                      contexts=contexts, cameo=cameo, acled_event_type=acled, acled_sub_event_type=sub,
                      actor=actor, recipient=recipient, location=location, time=when, modality=modality,
                      modality_evidence=evidence, attribution=attribution, trigger=tok.text,
-                     trigger_span=trigger_span, confidence=max(0.05, min(confidence, 0.99)))
+                     trigger_span=trigger_span, confidence=max(0.05, min(confidence, 0.99)), size=size)
 
 
 # -------------------------------------------------------------------- helpers
