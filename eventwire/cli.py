@@ -35,6 +35,32 @@ def _read(paths: Iterable[str], max_bytes: int, on_error=None) -> Iterable[Docum
             yield item
 
 
+def _pipeline(processes: int, batch_size: int = 16, verbs: tuple[str, ...] = ()):
+    """The pipeline, with the triggers of CAMEO/PETRARCH verb dictionaries added to the lexicon (`--verbs`)."""
+    from eventwire.pipeline import Pipeline
+
+    if not verbs:
+        return Pipeline(n_process=processes, batch_size=batch_size)
+    from eventwire.events import EventExtractor, Lexicon
+    from eventwire.events.cameo_verbs import VerbDictionaryError, triggers_from_dictionary
+
+    lexicon = Lexicon.load()
+    for path in verbs:
+        try:
+            triggers, report = triggers_from_dictionary(path)
+        except (VerbDictionaryError, OSError) as exc:
+            _fail(str(exc))
+        for trigger in triggers:
+            lexicon.add(trigger)
+        click.echo(f"eventwire: {report.summary()}", err=True)
+    return Pipeline(n_process=processes, batch_size=batch_size, extractor=EventExtractor(lexicon=lexicon))
+
+
+VERBS_OPTION = click.option("--verbs", "verbs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                            help="A CAMEO/PETRARCH verb dictionary whose verbs are added to the trigger lexicon "
+                                 "(repeatable).")
+
+
 def _table(rows: list[list[Any]], header: list[str]) -> str:
     cells = [[("" if v is None else str(v)) for v in row] for row in [header, *rows]]
     widths = [min(max(len(r[i]) for r in cells), 60) for i in range(len(header))]
@@ -95,11 +121,10 @@ def clean(paths: tuple[str, ...], as_json: bool, max_bytes: int) -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @click.option("--processes", default=1, show_default=True, help="spaCy worker processes.")
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Skip inputs larger than this.")
-def extract(paths: tuple[str, ...], fmt: str, processes: int, max_bytes: int) -> None:
+@VERBS_OPTION
+def extract(paths: tuple[str, ...], fmt: str, processes: int, max_bytes: int, verbs: tuple[str, ...]) -> None:
     """Run the whole pipeline without a database and print the events."""
-    from eventwire.pipeline import Pipeline
-
-    pipe = Pipeline(n_process=processes)
+    pipe = _pipeline(processes, verbs=verbs)
     records: list[dict[str, Any]] = []
     n = 0
     for _doc, events in pipe.process(_read(paths, max_bytes), on_error=_say_skipped):
@@ -122,11 +147,12 @@ def extract(paths: tuple[str, ...], fmt: str, processes: int, max_bytes: int) ->
 @click.option("--batch-size", default=16, show_default=True)
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Skip inputs larger than this.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
-def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_bytes: int, quiet: bool) -> None:
+@VERBS_OPTION
+def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_bytes: int, quiet: bool,
+        verbs: tuple[str, ...]) -> None:
     """Ingest articles into DuckDB; documents already stored (same content hash) are skipped."""
     from tqdm import tqdm
 
-    from eventwire.pipeline import Pipeline
     from eventwire.store import Store
 
     try:
@@ -150,7 +176,7 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
                     yield d
 
         fresh = fresh_documents()
-        pipe = Pipeline(n_process=processes, batch_size=batch_size)
+        pipe = _pipeline(processes, batch_size, verbs)
         added = skipped = n_events = 0
         bar = tqdm(desc="articles", unit="doc", file=sys.stderr, disable=quiet or None)
         def failed(err: ReadError) -> None:

@@ -142,3 +142,20 @@ def test_a_repeated_pull_quote_is_kept_once_and_yields_no_twin_events():
     events = [json.loads(line) for line in ew("extract", path).stdout.splitlines()]
     keys = [(e["text"], e["event_type"], e["trigger_span"][0]) for e in events]
     assert events and len(keys) == len(set(keys))
+
+
+def test_verbs_option_adds_a_cameo_verb_dictionary():
+    from eventwire.evaluate import default_data_dir
+
+    data = default_data_dir()
+    if data is None or not (data / "petrarch2" / "CAMEO.2.0.txt").exists():
+        pytest.skip("../shared/data/petrarch2/CAMEO.2.0.txt is absent")
+    text = "The rebels vowed to retaliate against the army.\n"
+    plain = ew("extract", "-", stdin=text)
+    added = ew("extract", "-", "--verbs", str(data / "petrarch2" / "CAMEO.2.0.txt"), stdin=text)
+    assert plain.returncode == 0 and added.returncode == 0, added.stderr
+    assert "CAMEO.2.0.txt: 9187 lines, 397 verb blocks" in added.stderr  # the import report
+    triggers = lambda p: {json.loads(line)["trigger"] for line in p.stdout.splitlines()}  # noqa: E731
+    assert "retaliate" in triggers(added) and "retaliate" not in triggers(plain)
+    bad = ew("extract", "-", "--verbs", str(data / "plover" / "PLOVER_GSR_CAMEO.json"), stdin=text)
+    assert bad.returncode != 0 and "PLOVER_GSR_CAMEO.json" in bad.stderr
