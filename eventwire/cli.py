@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 import click
 
-from eventwire.model import Document, ReadError
+from eventwire.model import PROVISIONAL_PREFIX, Document, ReadError
 
 DEFAULT_DB = "eventwire.duckdb"
 MAX_BYTES = 2_000_000
@@ -309,7 +309,9 @@ def _registry_rows(query: str | None, counts: dict[str, tuple[int, int]]) -> lis
         if hit is not None and hit.id:
             wanted.add(hit.id)
     out = []
-    for aid in [*reg.ids(), *sorted(a for a in counts if a not in reg.ids() and not a.startswith("NEW:"))]:
+    listed = reg.ids()
+    known = set(listed)
+    for aid in [*listed, *sorted(a for a in counts if a not in known and not a.startswith(PROVISIONAL_PREFIX))]:
         if wanted is not None and aid not in wanted:
             continue
         actor = reg.get(aid)

@@ -63,6 +63,9 @@ class ReadError:
         return f"{self.source}: {self.reason}"
 
 
+PROVISIONAL_PREFIX = "NEW:"  # ids of provisional actors ("NEW:JAISH_AL_IZZA"); registry ids have no colon
+
+
 @dataclass
 class ActorRef:
     """An actor as it appears in an event: the registry's identity plus the words that named it."""

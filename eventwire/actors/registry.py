@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from eventwire.model import ActorRef
+from eventwire.model import PROVISIONAL_PREFIX, ActorRef
 
 DATA_DIR = Path(__file__).parent / "data"
 # The world's countries are one table, shared with the gazetteer; the rest is the registry's own.
@@ -638,8 +638,8 @@ class ActorRegistry:
         """True for a country's (or people's) institution id as composed by rule: SYRMIL, KURDS_REB."""
         if not actor_id:
             return False
-        prefix, sector = (actor_id[:3], actor_id[3:]) if "_" not in actor_id else actor_id.rsplit("_", 1)
-        return sector in self.sectors and (prefix in self.countries or prefix in self.peoples)
+        prefix, sector = self._split_composed(actor_id)
+        return bool(sector) and (prefix in self.countries or prefix in self.peoples)
 
     def office_sector(self, words: str) -> str | None:
         """The sector of the last office or institution noun in a title ("Lt. Gen." -> None,
@@ -1024,12 +1024,18 @@ class ActorRegistry:
             return self._effective(self._pick_row(rows, date, len(rows) - 1), date)
         return self._composite_from_id(aid)
 
-    def _composite_from_id(self, aid: str) -> Actor | None:
+    def _split_composed(self, aid: str) -> tuple[str, str]:
+        """The (country or people, sector) a composed id names, the inverse of `composed_id`: "SYRMIL" ->
+        (SYR, MIL), "KURDS_REB" -> (KURDS, REB); (aid, "") when it names no sector ("SYR", "IS_SINAI")."""
         prefix, _, sector = aid.rpartition("_")
         if not prefix and len(aid) == 6 and aid[:3] in self.countries and aid[3:] in self.sectors:
             prefix, sector = aid[:3], aid[3:]  # CAMEO-style "SYRMIL"
         if not prefix or sector not in self.sectors:
             prefix, sector = aid, ""
+        return prefix, sector
+
+    def _composite_from_id(self, aid: str) -> Actor | None:
+        prefix, sector = self._split_composed(aid)
         sec = self.sectors.get(sector) if sector else None
         if prefix in self.countries:
             c = self.countries[prefix]
@@ -1174,12 +1180,6 @@ class _FuzzyIndex:
                                     for k in self._by_shape.get((n, key[1]), ()))
         return self._near[key]
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.keys)
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
 
 @lru_cache(maxsize=20_000)
 def _extract(query: str, choices: _FuzzyIndex) -> str | None:
@@ -1223,7 +1223,7 @@ def write_promotion_file(path: str | Path, provisional: list[dict]) -> int:
              "\t".join(ACTOR_COLUMNS), *kept]
     written = 0
     for item in provisional:
-        aid = item["id"].removeprefix("NEW:")
+        aid = item["id"].removeprefix(PROVISIONAL_PREFIX)
         if not re.fullmatch(r"[A-Z0-9][A-Z0-9_]*", aid) or aid in promoted:
             continue
         forms = sorted({f for f in item.get("forms") or [] if f}, key=len)

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from eventwire.actors.registry import composed_id, fold
 from eventwire.events.lexicon import DATA, Lexicon, default_lexicon, read_table
-from eventwire.model import ActorMention, ActorRef, Place, TimeSpan
+from eventwire.model import PROVISIONAL_PREFIX, ActorMention, ActorRef, Place, TimeSpan
 
 SUBJECTS = {"nsubj", "csubj"}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
@@ -31,7 +31,6 @@ INSIDE_PREPS = {"in", "into", "inside", "across", "throughout", "within"}
 # "the Taliban's fighters", "fighters of the Nusra Front"); relative clauses and places do not.
 NP_INNER = {"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "npadvmod", "case", "flat"}
 ACTOR_ENTS = {"PERSON", "ORG", "NORP", "GPE"}
-PROVISIONAL_PREFIX = "NEW:"  # ids of provisional actors ("NEW:JAISH_AL_IZZA"); registry ids have no colon
 PRONOUNS = {"he", "she", "it", "they", "him", "her", "them"}
 POSSESSIVE_PRONOUNS = {"its": "it", "their": "they", "his": "he", "her": "she"}
 FIRST_PERSON = {"we", "our", "us", "ours", "ourselves"}

@@ -682,8 +682,8 @@ class Gazetteer:
             return ()
         return (ids,) if isinstance(ids, int) else ids
 
-    def _lookup(self, name: str) -> tuple[tuple[int, ...], str]:
-        """Ids for a name, and how they were found ("exact", "article", "spelling")."""
+    def _lookup(self, name: str, spelling: bool = True) -> tuple[tuple[int, ...], str]:
+        """Ids for a name, and how they were found ("exact", "article", "spelling"; the last only if asked)."""
         key = normalize_name(name)
         if not key:
             return (), ""
@@ -694,7 +694,7 @@ class Gazetteer:
         ids = self._ids(bare) if bare != key else self._ids("al " + key)
         if ids:
             return ids, "article"
-        if len(key.replace(" ", "")) >= 5:
+        if spelling and len(key.replace(" ", "")) >= 5:
             from rapidfuzz import fuzz
             keys = [k for k in self._skeleton.get(_skeleton(key), ()) if fuzz.ratio(bare, _strip_article(k)) >= 82]
             found = tuple(dict.fromkeys(i for k in keys for i in self._ids(k)))
@@ -708,11 +708,7 @@ class Gazetteer:
 
     def knows(self, name: str) -> bool:
         """Whether a name, as written or without its Arabic article, is a place's name (no spelling match)."""
-        key = normalize_name(name)
-        if not key:
-            return False
-        bare = _strip_article(key)
-        return bool(self._ids(key) or self._ids(bare) if bare != key else self._ids(key) or self._ids("al " + key))
+        return bool(self._lookup(name, spelling=False)[0])
 
     def candidates(self, name: str) -> list[GazetteerEntry]:
         """All places a name may refer to, most likely first by kind and size (no context)."""
