@@ -203,3 +203,36 @@ def test_material_conflict_events_carry_their_size(extract):
     assert assault["size"]["injured"]["low"] == 12
     verbal = extract("Russia accused Turkey of supporting terrorists.", "2016-03-01")
     assert all(e["size"] is None for e in verbal)
+
+
+def test_attribution_chain_keeps_who_the_source_cites(extract):
+    ev = one(extract("Syrian state news agency SANA reported, citing a source close to Hezbollah, that Nusra fighters "
+                     "attacked army positions in Qalamoun."), "ASSAULT")
+    assert ev["modality"] == "reported" and ev["attribution"]["actor"] == "SANA"
+    assert ev["attribution"]["citing"] == {"text": "a source close to Hezbollah", "actor": "Hezbollah"}
+    ev = one(extract("Nusra fighters attacked army positions in Qalamoun, the SANA news agency reported, citing a "
+                     "military source."), "ASSAULT")
+    assert ev["modality"] == "reported" and ev["attribution"]["citing"]["text"] == "a military source"
+
+
+def test_a_party_reporting_its_own_act_claims_it(extract):
+    ev = one(extract("The rebels said they had shot down a Syrian army helicopter."), "ASSAULT")
+    assert names(ev["actor"]) == {"rebels"} and ev["modality"] == "claimed"
+
+
+def test_deadly_clashes_between_two_sides(extract):
+    ev = one(extract("Clashes between the Nusra Front and the Islamic State killed 20 people."), "ASSAULT")
+    assert len(ev["actor"]) == 2 and not ev["recipient"]
+    assert ev["acled_sub_event_type"] == "Armed clash" and ev["size"]["killed"]["low"] == 20
+
+
+def test_aircraft_make_an_air_strike(extract):
+    ev = one(extract("Turkish jets bombed PKK positions in northern Iraq."), "ASSAULT")
+    assert ev["mode"] == "aerial" and ev["acled_sub_event_type"] == "Air/drone strike"
+    assert "TUR" in countries(ev["actor"])
+
+
+def test_the_town_named_wins_over_the_region_around_it(extract):
+    ev = one(extract("A journalist died in the city of Aden, in southern Yemen, on Tuesday after being shot in his "
+                     "car."), "ASSAULT")
+    assert ev["location"]["name"] == "Aden"

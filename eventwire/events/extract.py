@@ -38,6 +38,11 @@ from eventwire.events.mentions import (
 from eventwire.model import ActorRef, Document, Event, Place, TimeSpan
 
 
+# Craft whose acts are air strikes ("Turkish jets bombed…"), as lemmas.
+AIRCRAFT = frozenset({"jet", "warplane", "aircraft", "plane", "helicopter", "gunship", "drone", "bomber",
+                      "airstrike", "fighter-bomber", "aviation", "air"})
+
+
 class EventExtractor(MentionResolver):
     """Turns one parsed article into events: triggers, arguments, place, time, modality and attribution,
     read from the parse over the mentions its base class resolves."""
@@ -149,6 +154,7 @@ class EventExtractor(MentionResolver):
         actor: list[ActorRef] = []
         recipient: list[ActorRef] = []
         place_obj: Token | None = None
+        two_sided = False
         if trig.pos == "VERB":
             subj, passive = _subject(tok)
             if subj is not None and passive:
@@ -159,6 +165,8 @@ class EventExtractor(MentionResolver):
                 sub_trig = self._trigger(subj)
                 if sub_trig is not None and subj.lemma_ != tok.lemma_:
                     actor += self._noun_actors(subj, m, date_iso)
+                    if "symmetric" in sub_trig.flags and len(actor) > 1:
+                        two_sided = True  # "clashes between X and Y killed 20": the dead are of either side
                 else:
                     actor += self._actors(subj, m, date_iso)
             for c in tok.children:
@@ -193,6 +201,8 @@ class EventExtractor(MentionResolver):
         if "symmetric" in trig.flags and trig.event_type == "ASSAULT" and recipient and len(actor) >= 1:
             # PLOVER codes two-sided fighting with every fighting party as actor.
             actor, recipient = actor + [r for r in recipient if r not in actor], []
+        if two_sided:
+            recipient = [r for r in recipient if not (r.type == "generic" and r.name == "people")]
         return _unique(actor), _unique([r for r in recipient if r not in actor]), place_obj
 
     def _noun_actors(self, tok: Token, m: Mentions, date_iso: str | None) -> list[ActorRef]:
@@ -207,8 +217,8 @@ class EventExtractor(MentionResolver):
                 actors += self._actors(c, m, date_iso)
             elif c.dep_ == "amod" and c.lemma_ == "lead":  # "the Hezbollah-led offensive"
                 actors += [m.actor_at[t.i][2] for t in c.subtree if t.i in m.actor_at][:1]
-            elif c.dep_ == "prep" and c.lower_ == "by":
-                for g in c.children:
+            elif c.dep_ == "prep" and (c.lower_ == "by" or (c.lower_ == "between" and self._symmetric(tok))):
+                for g in c.children:  # "an attack by X", "clashes between X and Y"
                     if g.dep_ == "pobj":
                         actors += self._actors(g, m, date_iso)
             elif c.dep_ == "acl":  # "an attack conducted by the Taliban", "the assault, blamed on X"
@@ -216,6 +226,10 @@ class EventExtractor(MentionResolver):
                     if a.dep_ == "agent":
                         actors += [r for g in a.children if g.dep_ == "pobj" for r in self._actors(g, m, date_iso)]
         return actors
+
+    def _symmetric(self, tok: Token) -> bool:
+        trig = self._trigger(tok)
+        return trig is not None and "symmetric" in trig.flags
 
     def _noun_arguments(self, tok: Token, trig: Trigger, m: Mentions, date_iso: str | None):
         actor = self._noun_actors(tok, m, date_iso)
@@ -299,7 +313,9 @@ class EventExtractor(MentionResolver):
                 modality, evidence = "hypothetical", "if"
         attribution, source_tok, verb = self._attribution(tok, chain, m)
         if attribution is not None:
-            same = attribution.get("actor") and any(attribution["actor"] == a.name for a in actors)
+            speaker = self._actor_of_np(source_tok, m) if source_tok is not None else None
+            same = (attribution.get("actor") and any(attribution["actor"] == a.name for a in actors)) or (
+                speaker is not None and any(speaker.name == a.name and speaker.id == a.id for a in actors))
             vlemma = verb.lemma_.lower() if verb is not None else ""
             if modality == "asserted":
                 if self.lex.is_cue(vlemma, "allege"):
@@ -319,33 +335,52 @@ class EventExtractor(MentionResolver):
                     "ccomp", "xcomp", "dobj", "advcl", "parataxis", "prep", "pcomp"):
                 subj, passive = _subject(t)
                 if subj is not None and not passive:
-                    return self._source(subj, m), subj, t
+                    return self._source(subj, m, t), subj, t
                 for c in t.children:
                     if c.dep_ == "agent":
                         for g in c.children:
-                            return self._source(g, m), g, t
+                            return self._source(g, m, t), g, t
         for t in chain[1:4]:  # "reports that Nusra had attacked…", "the allegation that…"
             if t.pos_ == "NOUN" and t.lemma_.lower() in REPORT_NOUNS:
                 span = t.doc[t.left_edge.i:t.i + 1]
                 return {"text": span.text, "actor": None}, None, t
         # A verb of saying can also hang off the trigger's clause: "X attacked Y, the ministry said."
+        for t in chain:  # parsed as a conjunct: "X attacked Y, the agency reported"
+            for c in t.children:
+                if c.dep_ == "conj" and c.i > tok.i and self.lex.is_cue(c.lemma_.lower(), "report") and not any(
+                        k.dep_ in ("ccomp", "dobj") for k in c.children):
+                    subj, passive = _subject(c)
+                    if subj is not None and not passive and subj.head.i == c.i:
+                        return self._source(subj, m, c), subj, c
         root = sent.root
         if root.i != tok.i and any(c.i == root.i for c in chain) and self.lex.is_cue(root.lemma_.lower(), "report"):
             subj, _passive = _subject(root)
             if subj is not None:
-                return self._source(subj, m), subj, root
+                return self._source(subj, m, root), subj, root
         for t in sent:
             if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
                 for g in t.doc[t.i + 1].children:
                     if g.dep_ == "pobj":
-                        return self._source(g, m), g, None
+                        return self._source(g, m, t), g, None
         return None, None, None
 
-    def _source(self, tok: Token, m: Mentions) -> dict:
+    def _source(self, tok: Token, m: Mentions, verb: Token | None = None, nested: bool = False) -> dict:
+        """The source as text and actor; with what it cites, when the verb says so ("reported, citing a source
+        close to Hezbollah"): {"text", "actor", "citing": {"text", "actor"}}."""
         span = tok.doc[tok.left_edge.i:tok.right_edge.i + 1]
+        if verb is not None and verb.i in range(span.start, span.end):  # "SANA, citing X, reported": stop there
+            span = tok.doc[tok.left_edge.i:tok.i + 1]
         ref = self._actor_of_np(tok, m)
         name = ref.name if ref is not None and ref.type != "generic" else None
-        return {"text": span.text, "actor": name}
+        out: dict = {"text": span.text.strip(" ,"), "actor": name}
+        cited = _cited(_sent(tok))
+        if cited is not None and cited.i != tok.i and not nested:
+            inner = self._source(cited, m, nested=True)
+            if inner["actor"] is None:  # "a source close to Hezbollah": the party the source stands near
+                inner["actor"] = next((m.actor_at[t.i][2].name for t in cited.subtree if t.i in m.actor_at
+                                       and m.actor_at[t.i][2].type != "generic"), None)
+            out["citing"] = inner
+        return out
 
     # ---------------------------------------------------------------- place and time
     def _location(self, tok: Token, place_obj: Token | None, m: Mentions, arg_heads: list[Token],
@@ -363,6 +398,10 @@ class EventExtractor(MentionResolver):
         for s, e in in_sent:
             head = doc[s:e].root
             locative = head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS
+            if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.dep_ == "pobj":
+                noun = head.head.head  # "in the city of Aden": as locative as "in Aden"
+                locative = (noun.lemma_.lower() in NAMED_PLACE_NOUNS or noun.lemma_.lower() in PLACE_NOUNS) and \
+                    noun.head.lower_ in LOCATIVE_PREPS
             if not locative and any(i in m.actor_at for i in range(s, e)):
                 continue  # "Turkey attacked", "US Secretary of State": a party, not a place
             if head.i in origin and not locative:
@@ -386,11 +425,20 @@ class EventExtractor(MentionResolver):
             elif head.dep_ == "pobj" and head.head.lower_ in ("from", "of"):
                 rank += 3  # where someone comes from is not where the event happened
             cand.append((rank * 1000 + abs(tok.i - s), s, e))
-        for _rank, s, e in sorted(cand):
+        best: Place | None = None
+        best_rank = 0
+        for rank, s, e in sorted(cand):
             place = self._place(doc, m, s, e)
-            if place is not None:
-                return place
-        return None
+            if place is None:
+                continue
+            if best is None:
+                best, best_rank = place, rank // 1000
+                if place.precision not in ("country", "region", "admin"):
+                    return place
+            elif (rank // 1000 <= max(best_rank, 2) and place.precision in ("exact", "nearby")
+                  and place.country_code == best.country_code):
+                return place  # "died in the city of Aden, in southern Yemen": the town, not the region
+        return best
 
     def _time(self, tok: Token, m: Mentions) -> TimeSpan | None:
         sent = _sent(tok)
@@ -462,6 +510,13 @@ class EventExtractor(MentionResolver):
                     sub = next((self._trigger(g) for g in c.children if g.dep_ == "pobj"), None)
                 if sub is not None and sub.event_type == event_type and sub.mode and not mode:
                     mode, cameo = sub.mode, sub.cameo
+        if event_type == "ASSAULT" and mode in (None, "explosives", "heavy-weapons") and trig.pos == "VERB":
+            subj, passive = _subject(tok)
+            heads = [subj] if subj is not None and not passive else []
+            heads += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            words = {t.lemma_.lower() for h in heads for t in h.subtree}
+            if words & AIRCRAFT:  # "Turkish jets bombed…", "shelled by helicopters": from the air
+                mode, cameo = ("drone" if "drone" in words else "aerial"), "195"
         if QUAD_CLASS[event_type] != 4:  # "talk to people": anyone at all is no party to a statement
             actor = [a for a in actor if not (a.type == "generic" and a.name == "people")]
             recipient = [r for r in recipient if not (r.type == "generic" and r.name == "people")]
@@ -586,6 +641,16 @@ class EventExtractor(MentionResolver):
 
 def _conjuncts(tok: Token) -> list[Token]:
     return [c for c in tok.conjuncts if c.i > tok.i]
+
+
+def _cited(sent: Span) -> Token | None:
+    """What the sentence's source cites: the object of "citing"/"quoting" (the parser hangs it off the
+    verb of saying or off the reported clause, so the whole sentence is searched)."""
+    for c in sent:
+        if c.lemma_.lower() in ("cite", "quote") and c.tag_ == "VBG" and c.dep_ in (
+                "advcl", "xcomp", "conj", "acl", "prep", "pcomp"):
+            return next((g for g in c.children if g.dep_ in ("dobj", "pobj", "obj")), None)
+    return None
 
 
 def _noun_governor(tok: Token) -> Token:

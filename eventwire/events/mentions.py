@@ -490,6 +490,13 @@ class MentionResolver:
                         found = _copy(ref, pron.doc, m.actor_at[subj.i])
                         found.reason = f"{pron.text!r} refers to {found.text!r}, who says it"
                         return found
+                elif (subj is not None and not passive and not person and pron.lower_ in ("they", "their", "them")
+                      and subj.lemma_.lower() in self.generic and subj.tag_ in ("NNS", "NNPS")):
+                    # "the rebels said they had shot down…": a plural generic sayer
+                    name, sector = self.generic[subj.lemma_.lower()]
+                    return ActorRef(name=name, text=_strip_det(subj.doc[subj.left_edge.i:subj.i + 1]).text,
+                                    sector=sector, type="generic",
+                                    reason=f"{pron.text!r} refers to {subj.text!r}, who says it")
         doc = pron.doc
         sent_start = _sent(pron).start
         prev_start = _sent(doc[sent_start - 1]).start if sent_start > 0 else sent_start
