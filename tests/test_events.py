@@ -236,3 +236,19 @@ def test_the_town_named_wins_over_the_region_around_it(extract):
     ev = one(extract("A journalist died in the city of Aden, in southern Yemen, on Tuesday after being shot in his "
                      "car."), "ASSAULT")
     assert ev["location"]["name"] == "Aden"
+
+
+@pytest.mark.parametrize("sentence,event_type,recipient", [
+    ("Iran threatened to cut off electricity to the Azerbaijani republic of Nakhichevan.", "THREATEN", "AZE"),
+    ("Pakistan has refused to deploy peacekeepers in Iraq.", "REJECT", "IRQ"),
+    ("Beirut again rejected Thursday a United Nations appeal for deploying army troops along its borders.",
+     "REJECT", None),
+    ("The US on Thursday rejected calls by Kofi Annan to adopt United Nations reforms.", "REJECT", None),
+])
+def test_a_verbal_act_is_aimed_at_the_party_of_what_it_speaks_of(extract, sentence, event_type, recipient):
+    ev = one(extract(sentence), event_type)
+    assert ev["recipient"], ev
+    if recipient:
+        assert recipient in countries(ev["recipient"])
+    else:
+        assert ev["recipient"][0]["id"] in ("UN", "ANNAN"), ev["recipient"]

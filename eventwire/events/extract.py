@@ -38,6 +38,8 @@ from eventwire.events.mentions import (
 from eventwire.model import ActorRef, Document, Event, Place, TimeSpan
 
 
+# Dependencies followed down from a verbal act to the party its complement acts on.
+EMBEDDED = frozenset({"xcomp", "dobj", "dative", "pobj", "prep", "poss", "compound", "ccomp", "pcomp", "acl"})
 # Craft whose acts are air strikes ("Turkish jets bombed…"), as lemmas.
 AIRCRAFT = frozenset({"jet", "warplane", "aircraft", "plane", "helicopter", "gunship", "drone", "bomber",
                       "airstrike", "fighter-bomber", "aviation", "air"})
@@ -198,12 +200,15 @@ class EventExtractor(MentionResolver):
                         recipient += self._actors(csubj, m, date_iso)
         else:
             actor, recipient, place_obj = self._noun_arguments(tok, trig, m, date_iso)
+        if not recipient and trig.quad_class != 4:
+            recipient = self._embedded_recipient(tok, m, actor, date_iso)
         if "symmetric" in trig.flags and trig.event_type == "ASSAULT" and recipient and len(actor) >= 1:
             # PLOVER codes two-sided fighting with every fighting party as actor.
             actor, recipient = actor + [r for r in recipient if r not in actor], []
         if two_sided:
             recipient = [r for r in recipient if not (r.type == "generic" and r.name == "people")]
-        return _unique(actor), _unique([r for r in recipient if r not in actor]), place_obj
+        return _unique(actor), _unique([r for r in recipient if r not in actor and not (
+            r.id and any(r.id == a.id for a in actor))]), place_obj
 
     def _noun_actors(self, tok: Token, m: Mentions, date_iso: str | None) -> list[ActorRef]:
         actors: list[ActorRef] = []
@@ -226,6 +231,35 @@ class EventExtractor(MentionResolver):
                     if a.dep_ == "agent":
                         actors += [r for g in a.children if g.dep_ == "pobj" for r in self._actors(g, m, date_iso)]
         return actors
+
+    def _embedded_recipient(self, tok: Token, m: Mentions, actor: list[ActorRef],
+                            date_iso: str | None) -> list[ActorRef]:
+        """The party a verbal or cooperative act is aimed at when its verb names none: the one acted on in the
+        act it speaks of ("threatened to cut off electricity to Nakhichevan", "refused to deploy troops in
+        Iraq"), or the author of what it answers ("rejected calls by Belarus's rulers", "a UN appeal"). A
+        country or capital in that place counts as its state, as PLOVER codes it ("opened an embassy in Tehran")."""
+        taken = {a.id or a.name for a in actor}
+        queue = [(c, 1) for c in tok.children if c.dep_ in EMBEDDED]
+        places: list[ActorRef] = []
+        while queue:
+            c, depth = queue.pop(0)
+            if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS or c.lower_ in ("by",) and depth == 1 and tok.tag_ == "VBN":
+                continue
+            if c.pos_ in ("NOUN", "PROPN", "PRON"):
+                if self._is_place(c, m, as_place=True) and c.dep_ in ("pobj", "dobj", "compound", "poss"):
+                    ref = self.registry.resolve(_strip_det(c.doc[c.left_edge.i:c.i + 1]).text, date_iso,
+                                                metonymy=True)
+                    if ref is not None and (ref.id or ref.name) not in taken:
+                        places.append(ref)
+                else:
+                    ref = self._actor_of_np(c, m) if c.dep_ != "compound" or c.i in m.actor_at else None
+                    if ref is not None and (ref.id or ref.name) not in taken and not (
+                            ref.type == "generic" and ref.name == "people"):
+                        return [ref, *(r for r in self._actors(c, m, date_iso)[1:]
+                                       if (r.id or r.name) not in taken)]
+            if depth < 4:
+                queue += [(k, depth + 1) for k in c.children if k.dep_ in EMBEDDED]
+        return places[:1]
 
     def _symmetric(self, tok: Token) -> bool:
         trig = self._trigger(tok)
