@@ -359,8 +359,12 @@ def _is_iso_date(value: str) -> bool:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--limit", type=int, default=None, help="Score only the first N records (0 = all).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Folder of the data sets.")
-def eval_(dataset: str, as_json: bool, limit: int | None, data_dir: str | None) -> None:
-    """Score eventwire on a real data set: plover-gsr, petrarch-unit, event-location, lgl, geovirus (or all)."""
+@click.option("--errors", "show_errors", is_flag=True,
+              help="After the table, list every miss: id, gold vs ours, the sentence (plover-gsr, petrarch-unit, "
+                   "universalpetrarch); with --json, keep them in the JSON.")
+def eval_(dataset: str, as_json: bool, limit: int | None, data_dir: str | None, show_errors: bool) -> None:
+    """Score eventwire on a real data set: plover-gsr, petrarch-unit, universalpetrarch, event-location, lgl,
+    geovirus, re3d (or all)."""
     from eventwire import evaluate
     from eventwire.pipeline import Pipeline
 
@@ -379,7 +383,15 @@ def eval_(dataset: str, as_json: bool, limit: int | None, data_dir: str | None) 
         except evaluate.DatasetMissing as exc:
             click.echo(f"skipped {name}: {exc}")
             continue
-        click.echo(json.dumps(result) if as_json else evaluate.format_table(result))
+        if as_json:
+            if not show_errors:  # every miss of every record: only on request
+                result.pop("errors", None)
+            click.echo(json.dumps(result))
+            continue
+        click.echo(evaluate.format_table(result))
+        if show_errors:
+            click.echo()
+            click.echo(evaluate.format_errors(result))
 
 
 if __name__ == "__main__":

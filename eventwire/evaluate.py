@@ -7,6 +7,7 @@ loader (gold records from the file's real format, with its known defects repaire
 from __future__ import annotations
 
 import csv
+import html
 import json
 import math
 import random
@@ -28,6 +29,8 @@ DATASETS: dict[str, str] = {
     "plover-gsr": "PLOVER gold standard: 322 CAMEO-manual sentences; event type, quad, actor/recipient country, "
                   "and how each gold actor's words were resolved (country, sector)",
     "petrarch-unit": "PETRARCH2 unit tests: 284 sentences with expected CAMEO codes; agreement on root codes",
+    "universalpetrarch": "UniversalPetrarch validation records: 78 news sentences with expected CAMEO codes and "
+                         "source/target actors; agreement on root codes and on (root, source, target country)",
     "event-location": "event_location dev set: 9,686 sentences; where the event at a given verb happened",
     "lgl": "LGL: 588 US local news articles, 5,088 toponyms with GeoNames ids; detection and resolution",
     "geovirus": "GeoVirus: 229 disease news articles, 2,170 toponyms with coordinates; detection and resolution",
@@ -40,6 +43,7 @@ DATASETS: dict[str, str] = {
 _FILES: dict[str, tuple[str, ...]] = {
     "plover-gsr": ("plover/PLOVER_GSR_CAMEO.json", "geonames/countryInfo.txt"),
     "petrarch-unit": ("petrarch2/PETR.UnitTest.records.xml",),
+    "universalpetrarch": ("universalpetrarch/PETR2_GSR_validation.xml", "geonames/countryInfo.txt"),
     "event-location": ("event_location/labeled_text_dev.json",),
     "lgl": ("geoparsing/lgl.xml", "geonames/countryInfo.txt"),
     "geovirus": ("geoparsing/GeoVirus.xml", "natural_earth/ne_50m_admin_0_countries.json",
@@ -72,6 +76,9 @@ CAMEO_COUNTRY_ALIASES: dict[str, str] = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM
 CAMEO_ROOTS = frozenset(f"{i:02d}" for i in range(1, 21))
 # Roots PLOVER keeps: 01 MAKE PUBLIC STATEMENT and 02 APPEAL were dropped, so a PLOVER coder cannot produce them.
 PLOVER_CAMEO_ROOTS = CAMEO_ROOTS - {"01", "02"}
+
+# Confidence above which an event is meant to be trusted; the calibration metrics compare these events with all.
+CONFIDENT = 0.8
 
 WITHIN_KM = 161.0  # 100 miles, the usual geocoding threshold (Leidner; Gritta et al.)
 COAST_TOLERANCE_KM = 25.0  # gold points just offshore of a 1:50m coastline still belong to that country
@@ -106,11 +113,13 @@ class Gold(Generic[T]):
 
 @dataclass
 class Score:
-    """What a scorer returns: how many gold records it scored, the metrics, and notes explaining them."""
+    """What a scorer returns: how many gold records it scored, the metrics, notes explaining them, and the
+    misses (one dict per gold record we got wrong: id, index, kind, gold, ours, text; see `format_errors`)."""
 
     n: int
     metrics: dict[str, float | int | None]
     notes: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------------- data dir
@@ -182,6 +191,42 @@ def _place_span(place: Place) -> tuple[int, int] | None:
     if place.start is None or place.end is None:
         return None
     return (place.start, place.end)
+
+
+def _calibration(judged: Sequence[tuple[float, bool]]) -> dict[str, float | int | None]:
+    """From (confidence, correct) per predicted event: how many are above CONFIDENT and the share of those that
+    are correct, against the share of all predicted events that are correct."""
+    confident = [ok for confidence, ok in judged if confidence > CONFIDENT]
+    return {f"events_above_{CONFIDENT:g}": len(confident),
+            f"correct_above_{CONFIDENT:g}": _share(sum(confident), len(confident)),
+            "correct_all": _share(sum(ok for _, ok in judged), len(judged))}
+
+
+def _calibration_note(what: str) -> str:
+    return (f"calibration: events_above_{CONFIDENT:g} counts predicted events with confidence above {CONFIDENT:g}; "
+            f"correct_above_{CONFIDENT:g} is the share of them that are correct ({what}), correct_all the same "
+            "share over every predicted event")
+
+
+def _ref_brief(ref: ActorRef) -> str:
+    """An actor in a few characters: its name and country, or its sector or type when it has no country."""
+    return f"{ref.name} ({ref.country or ref.sector or ref.type or '-'})"
+
+
+def describe_event(event: Event) -> str:
+    """A predicted event on one line: type, CAMEO code, confidence, actors → recipients."""
+    actors = ", ".join(_ref_brief(a) for a in event.actor) or "?"
+    recipients = ", ".join(_ref_brief(a) for a in event.recipient) or "?"
+    return f"{event.event_type} {event.cameo or '---'} {event.confidence:.2f}: {actors} → {recipients}"
+
+
+def _describe_events(events: Sequence[Event]) -> str:
+    return "; ".join(describe_event(e) for e in events) or "no event"
+
+
+def _miss(record_id: str, index: int, kind: str, gold: str, ours: str, text: str) -> dict[str, Any]:
+    """One miss of a scorer, as `Score.errors` and `eventwire eval --errors` carry it."""
+    return {"id": record_id, "index": index, "kind": kind, "gold": gold, "ours": ours, "text": text}
 
 
 # --------------------------------------------------------------------------------------------------- PLOVER GSR
@@ -369,13 +414,51 @@ def _countries(actors: Iterable[Any]) -> set[str]:
     return {a.country.upper() for a in actors if a.country}
 
 
+def _gold_parties(record: PloverRecord) -> set[tuple[str, str]]:
+    """(side, code) of a record's gold parties: its ISO3 countries, plus the IGO/NGO codes of gold actors with
+    no country."""
+    parties = {("actor", c) for c in record.actor_countries} | {("recipient", c) for c in record.recipient_countries}
+    parties |= {("actor" if a.side == "source" else "recipient", a.code)
+                for a in record.actors if not a.country and a.code in PARTY_NON_STATE_CODES}
+    return parties
+
+
+def _party_codes(refs: Iterable[ActorRef]) -> set[str]:
+    """Our actors as gold codes: the ISO3 country, else IGO/NGO when the sector or type says so
+    (NON_STATE_EQUIVALENTS: NGO also for HRI)."""
+    codes: set[str] = set()
+    for ref in refs:
+        if ref.country:
+            codes.add(ref.country.upper())
+            continue
+        codes.update(code for code in PARTY_NON_STATE_CODES
+                     if ref.sector in NON_STATE_EQUIVALENTS[code] or ref.type in NON_STATE_EQUIVALENTS[code])
+    return codes
+
+
+def _predicted_parties(event: Event | None) -> set[tuple[str, str]]:
+    if event is None:
+        return set()
+    return {("actor", c) for c in _party_codes(event.actor)} | {("recipient", c) for c in _party_codes(event.recipient)}
+
+
+def _parties_text(parties: set[tuple[str, str]]) -> str:
+    """"actor HUN, ROU; recipient IGO" (a side with nothing shows "-")."""
+    return "; ".join(f"{side} " + (", ".join(sorted(c for s, c in parties if s == side)) or "-")
+                     for side in ("actor", "recipient"))
+
+
 def score_plover_gsr(records: Sequence[PloverRecord], predictions: Sequence[Sequence[Event]]) -> Score:
-    """Event type (any event / first event), quad class, actor and recipient country, per-type recall."""
+    """Event type (any event / first event), quad class, actor and recipient country, actor/recipient F1,
+    confidence calibration, per-type recall; misses of type and of actor/recipient."""
     _check_aligned(records, predictions)
     type_any = type_first = quad_any = found = 0
     actor_total = actor_hits = recipient_total = recipient_hits = 0
+    party_hits = party_gold = party_predicted = 0
+    judged: list[tuple[float, bool]] = []
+    errors: list[dict[str, Any]] = []
     per_type: dict[str, list[int]] = {}
-    for gold, events in zip(records, predictions):
+    for index, (gold, events) in enumerate(zip(records, predictions)):
         types = [plover_type(e.event_type) for e in events]
         hit = gold.event_type in types
         type_any += hit
@@ -383,6 +466,7 @@ def score_plover_gsr(records: Sequence[PloverRecord], predictions: Sequence[Sequ
         type_first += first is not None and plover_type(first.event_type) == gold.event_type
         quad_any += any(e.quad_class == gold.quad_class for e in events)
         found += bool(events)
+        judged += [(e.confidence, t == gold.event_type) for e, t in zip(events, types)]
         per_type.setdefault(gold.event_type, [0, 0])
         per_type[gold.event_type][0] += 1
         per_type[gold.event_type][1] += hit
@@ -396,14 +480,33 @@ def score_plover_gsr(records: Sequence[PloverRecord], predictions: Sequence[Sequ
             recipient_total += 1
             recipient_hits += scored is not None and bool(
                 _countries(scored.recipient) & set(gold.recipient_countries))
+        wanted, ours = _gold_parties(gold), _predicted_parties(scored)
+        party_hits += len(wanted & ours)
+        party_gold += len(wanted)
+        party_predicted += len(ours)
+        gold_label = gold.event_type + (f" ({gold.gold_label} in the file)" if gold.gold_label != gold.event_type
+                                        else "")
+        if not hit:
+            errors.append(_miss(gold.id, index, "event type", gold_label, _describe_events(events), gold.text))
+        if wanted != ours:
+            errors.append(_miss(gold.id, index, "actor/recipient", f"{gold_label}: {_parties_text(wanted)}",
+                                _parties_text(ours) + (f" on {describe_event(scored)}" if scored else " (no event)"),
+                                gold.text))
     n = len(records)
+    # Predicting nothing earns no precision: 0 rather than undefined, as for the other precisions of the harness.
+    precision = party_hits / party_predicted if party_predicted else 0.0
+    recall = party_hits / party_gold if party_gold else 0.0
     metrics: dict[str, float | int | None] = {
         "event_type_accuracy": _share(type_any, n),
         "event_type_accuracy_first": _share(type_first, n),
         "quad_accuracy": _share(quad_any, n),
         "event_actor_country_match": _share(actor_hits, actor_total),
         "event_recipient_country_match": _share(recipient_hits, recipient_total),
+        "actor_recipient_precision": precision,
+        "actor_recipient_recall": recall,
+        "actor_recipient_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
         "events_found": _share(found, n),
+        **_calibration(judged),
     }
     notes = [
         "event_type_accuracy / quad_accuracy: any predicted event has the gold type / quad; "
@@ -411,11 +514,18 @@ def score_plover_gsr(records: Sequence[PloverRecord], predictions: Sequence[Sequ
         f"event_actor/recipient_country_match: on the predicted event of the gold type (else the first), any gold "
         f"country among that event's actor (recipient) countries; {actor_total} records have a gold actor country, "
         f"{recipient_total} a recipient country",
+        f"actor_recipient_precision/recall/f1: micro-averaged over records, on that same event; gold: the record's "
+        f"(side, code) pairs, side actor (source) or recipient (target), code an ISO3 country or, for a gold actor "
+        f"with no country, {'/'.join(PARTY_NON_STATE_CODES)}; ours: the event's actors and recipients by country, a "
+        f"stateless one as IGO/NGO when its sector or type is IGO/NGO (NGO also HRI); other codes (IMG…) are left "
+        f"out; {party_gold} gold pairs, {party_predicted} predicted, {party_hits} shared; a record with no event adds "
+        "its gold pairs to recall's denominator only",
+        _calibration_note("the event's type is the gold type"),
         "per-type recall (gold type, records, share with an event of that type):",
     ]
     for event_type, (total, hits) in sorted(per_type.items(), key=lambda kv: (-kv[1][0], kv[0])):
         notes.append(f"  {event_type:<10} {total:>4}  {hits / total:.3f}")
-    return Score(n, metrics, notes)
+    return Score(n, metrics, notes, errors)
 
 
 # --------------------------------------------------------------------------------------------------- PLOVER GSR actors
@@ -437,6 +547,9 @@ NON_STATE_EQUIVALENTS: dict[str, frozenset[str]] = {
     "NGO": frozenset({"NGO", "HRI"}),  # HRI: human rights groups, which CAMEO codes NGO
     "IMG": frozenset({"REB", "INS", "UAF"}),
 }
+# The non-state gold codes that count as parties in actor_recipient_*, beside countries. IMG is left out: an armed
+# group of no country is too loose a match for a party of the event.
+PARTY_NON_STATE_CODES = ("IGO", "NGO")
 DISAGREEMENTS_SHOWN = 15
 
 
@@ -589,6 +702,30 @@ class PetrarchSentence:
         """Whether the sentence says something about CAMEO coding."""
         return self.error is None and not self.synthetic_only
 
+    @property
+    def gold_summary(self) -> str:
+        """The expected codes on one line, for a listing of misses."""
+        return ", ".join(self.codes) or "no event"
+
+
+class CameoCodedSentence(Protocol):
+    """What the root-code scorer reads of a gold sentence (PetrarchSentence, ValidationSentence)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def roots(self) -> frozenset[str]: ...
+
+    @property
+    def scorable(self) -> bool: ...
+
+    @property
+    def gold_summary(self) -> str: ...
+
 
 def load_petrarch_unit(data_dir: Path) -> Gold[PetrarchSentence]:
     """The 284 sentences of PETR.UnitTest.records.xml with their EventCoding elements."""
@@ -630,13 +767,16 @@ def _cameo_root(code: str | None) -> str | None:
     return code[:2] if code and code[:2] in CAMEO_ROOTS else None
 
 
-def score_petrarch_unit(sentences: Sequence[PetrarchSentence], predictions: Sequence[Sequence[Event]]) -> Score:
-    """Agreement on CAMEO root codes; sentences expecting no event agree iff nothing is predicted."""
+def score_cameo_roots(sentences: Sequence[CameoCodedSentence], predictions: Sequence[Sequence[Event]]) -> Score:
+    """Agreement on CAMEO root codes; sentences expecting no event agree iff nothing is predicted. Unscorable
+    sentences are skipped; every disagreeing sentence is a miss."""
     _check_aligned(sentences, predictions)
     agree = n = 0
     event_n = event_agree = none_n = none_agree = plover_n = plover_agree = 0
     predicted = predicted_right = no_code = 0
-    for gold, events in zip(sentences, predictions):
+    judged: list[tuple[float, bool]] = []
+    errors: list[dict[str, Any]] = []
+    for index, (gold, events) in enumerate(zip(sentences, predictions)):
         if not gold.scorable:
             continue
         n += 1
@@ -654,11 +794,15 @@ def score_petrarch_unit(sentences: Sequence[PetrarchSentence], predictions: Sequ
             none_n += 1
             none_agree += ok
         agree += ok
+        if not ok:
+            errors.append(_miss(gold.id, index, "root code", gold.gold_summary, _describe_events(events), gold.text))
         for event in events:
             predicted += 1
             root = _cameo_root(event.cameo)
             no_code += root is None
-            predicted_right += root is not None and root in roots
+            right = root is not None and root in roots
+            predicted_right += right
+            judged.append((event.confidence, right))
     metrics: dict[str, float | int | None] = {
         "root_code_agreement": _share(agree, n),
         "event_sentence_agreement": _share(event_agree, event_n),
@@ -666,15 +810,275 @@ def score_petrarch_unit(sentences: Sequence[PetrarchSentence], predictions: Sequ
         "no_event_correct": _share(none_agree, none_n),
         # A coder that predicts nothing has earned no precision: 0, not undefined.
         "precision_root": predicted_right / predicted if predicted else 0.0,
+        **_calibration(judged),
     }
     notes = [
         f"{event_n} sentences expect events, {none_n} expect none; root = first two digits of the CAMEO code",
         f"plover_root_agreement: the {plover_n} sentences expecting a root PLOVER keeps (03–20; 01 statements and "
         "02 appeals were dropped from PLOVER)",
         f"precision_root: {predicted} predicted events, {no_code} without a CAMEO code (counted wrong)",
-        "actors are not scored: the unit tests use fictional states (Arnor, Gondor…)",
+        _calibration_note("its CAMEO root is among the sentence's expected roots"),
     ]
-    return Score(n, metrics, notes)
+    return Score(n, metrics, notes, errors)
+
+
+def score_petrarch_unit(sentences: Sequence[PetrarchSentence], predictions: Sequence[Sequence[Event]]) -> Score:
+    """Agreement on CAMEO root codes of the unit tests (`score_cameo_roots`)."""
+    score = score_cameo_roots(sentences, predictions)
+    score.notes.append("actors are not scored: the unit tests use fictional states (Arnor, Gondor…)")
+    return score
+
+
+# --------------------------------------------------------------------------------------------------- UniversalPetrarch
+
+
+@dataclass(frozen=True)
+class ExpectedCoding:
+    """One <EventCoding> of a validation record: the CAMEO code, source and target as written, and the ISO3
+    country each of those starts with (None for IGO…, IMG…, "---LEG" and other non-country codes)."""
+
+    code: str
+    source: str
+    target: str
+    source_country: str | None
+    target_country: str | None
+
+    @property
+    def triple(self) -> tuple[str, str, str] | None:
+        """(CAMEO root, source country, target country), or None unless both sides are countries."""
+        root = _cameo_root(self.code)
+        if root is None or self.source_country is None or self.target_country is None:
+            return None
+        return (root, self.source_country, self.target_country)
+
+
+@dataclass(frozen=True)
+class ValidationSentence:
+    """One PETRARCH-2 validation record of UniversalPetrarch (real news) with its expected codings."""
+
+    id: str
+    category: str  # AFP, GOLD, TEST, VERB, PASSIVE, OTHER
+    text: str
+    published: str | None  # ISO date from the record's YYYYMMDD
+    codings: tuple[ExpectedCoding, ...]  # empty with noevents="True": no event expected
+    evaluate: bool = True  # the record's evaluate="true" (PETRARCH's validation skips the others)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The expected event codes as written."""
+        return tuple(c.code for c in self.codings)
+
+    @property
+    def roots(self) -> frozenset[str]:
+        """Expected CAMEO root codes (first two digits) among 01–20."""
+        return frozenset(r for r in (_cameo_root(c) for c in self.codes) if r)
+
+    @property
+    def triples(self) -> frozenset[tuple[str, str, str]]:
+        """Expected (root, source country, target country) of the codings whose two sides are countries."""
+        return frozenset(t for t in (c.triple for c in self.codings) if t)
+
+    @property
+    def scorable(self) -> bool:
+        """Marked for evaluation, and expecting either no event or a real CAMEO root."""
+        return self.evaluate and (not self.codes or bool(self.roots))
+
+    @property
+    def gold_summary(self) -> str:
+        """The expected codings on one line: "042 USA→CHN; 031 BRA→USA", or "no event"."""
+        return "; ".join(f"{c.code} {c.source or '?'}→{c.target or '?'}" for c in self.codings) or "no event"
+
+
+# The validation file is not XML: '#' comment lines sit in the root, most <Sentence .../> are self-closed and
+# followed by their EventCoding/Text/Parse as siblings and a </Sentence> that closes nothing. So it is read as
+# a stream of the pieces it is made of, in file order.
+_VALIDATION_PIECE = re.compile(
+    r"(?P<comment><!--.*?-->)"
+    r"|^[ \t]*(?P<hash>#[^\n]*)"
+    r"|<(?P<tag>Sentence|EventCoding)\b(?P<attrs>[^>]*?)(?P<selfclosed>/?)>"
+    r"|<(?P<body_tag>Text|Parse)>(?P<body>.*?)</(?P=body_tag)>"
+    r"|(?P<close></Sentence>)",
+    re.DOTALL | re.MULTILINE)
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# What may stand between the pieces of the file outside its records.
+_VALIDATION_FRAME = re.compile(r"<\?xml[^>]*\?>|</?(?:Validation|Sentences)>|<Environment>.*?</Environment>",
+                               re.DOTALL)
+
+
+def _attributes(text: str) -> dict[str, str]:
+    return {m.group(1): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
+            for m in _ATTRIBUTE.finditer(text)}
+
+
+def _iso3_of(code: str, iso3: dict[str, str]) -> str | None:
+    """The ISO3 country a CAMEO actor code starts with ("USAGOV" → "USA", "JAP…" → "JPN"), else None."""
+    head = CAMEO_COUNTRY_ALIASES.get(code[:3].upper(), code[:3].upper())
+    return head if head in iso3 else None
+
+
+def text_of_parse(conllu: str) -> str:
+    """The sentence a CoNLL-U parse was made from: its token forms, spaced unless SpaceAfter=No (which some
+    parses leave out before final punctuation, so none goes before . , ; : ! ?)."""
+    words: list[str] = []
+    for line in conllu.splitlines():
+        columns = line.split("\t")
+        if len(columns) < 10 or not columns[0].isdigit():  # comments, multi-word token ranges
+            continue
+        if words and columns[1] in {".", ",", ";", ":", "!", "?"}:
+            words[-1] = words[-1].rstrip()
+        words.append(columns[1] + ("" if "SpaceAfter=No" in columns[9].split("|") else " "))
+    return "".join(words).strip()
+
+
+def read_validation_records(text: str) -> tuple[list[dict[str, Any]], Counter[str], list[str]]:
+    """The records of a PETRARCH validation file as raw dicts (attrs, codings, texts, parses, line), what was
+    repaired or skipped, counted, and the lines of anything that could not be read."""
+    records: list[dict[str, Any]] = []
+    counts: Counter[str] = Counter()
+    unread: list[str] = []
+    current: dict[str, Any] | None = None
+    position = 0
+
+    def line_of(offset: int) -> int:
+        return text.count("\n", 0, offset) + 1
+
+    def check_gap(gap_start: int, gap_end: int) -> None:
+        """Text between two pieces must be white space or the file's frame; anything else is reported."""
+        gap = _VALIDATION_FRAME.sub(lambda m: " " * len(m.group()), text[gap_start:gap_end])
+        if gap.strip():
+            counts["unread fragments"] += 1
+            unread.append(f"line {line_of(gap_start + len(gap) - len(gap.lstrip()))}: {' '.join(gap.split())[:60]!r}")
+
+    for match in _VALIDATION_PIECE.finditer(text):
+        check_gap(position, match.start())
+        position = match.end()
+        if match.group("hash") is not None:
+            counts["'#' comment lines"] += 1
+        elif match.group("comment") is not None:
+            counts["XML comments"] += 1
+            if "<Parse>" in match.group("comment"):
+                counts["commented-out parses"] += 1
+        elif match.group("tag") == "Sentence":
+            if current is not None:
+                counts["records closed by the next <Sentence>"] += 1
+            current = {"attrs": _attributes(match.group("attrs")), "codings": [], "texts": [], "parses": [],
+                       "line": line_of(match.start()), "selfclosed": bool(match.group("selfclosed"))}
+            counts["self-closed <Sentence/> read with the siblings that follow" if current["selfclosed"]
+                   else "well-formed <Sentence> elements"] += 1
+            records.append(current)
+        elif match.group("tag") == "EventCoding":
+            if current is None:
+                counts["<EventCoding> outside a record, skipped"] += 1
+            else:
+                current["codings"].append(_attributes(match.group("attrs")))
+        elif match.group("body_tag") is not None:
+            if current is None:
+                counts[f"<{match.group('body_tag')}> outside a record, skipped"] += 1
+            elif match.group("body_tag") == "Text":
+                current["texts"].append(html.unescape(match.group("body")))
+            else:
+                current["parses"].append(match.group("body"))
+        else:  # </Sentence>
+            if current is None:
+                counts["</Sentence> with no record open, ignored"] += 1
+            elif current["selfclosed"]:
+                counts["</Sentence> closing a self-closed <Sentence/>, read as the record's end"] += 1
+            current = None
+    check_gap(position, len(text))
+    return records, counts, unread
+
+
+def load_universalpetrarch(data_dir: Path) -> Gold[ValidationSentence]:
+    """The 78 records of PETR2_GSR_validation.xml, read piece by piece (the file is not well-formed XML)."""
+    path = _require(data_dir, _FILES["universalpetrarch"][0], "universalpetrarch")
+    codes = load_country_codes(_require(data_dir, _FILES["universalpetrarch"][1], "universalpetrarch"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not UTF-8 ({err}); restore the original file") from err
+    raw, counts, unread = read_validation_records(text)
+    sentences: list[ValidationSentence] = []
+    skipped: list[str] = []
+    rebuilt: list[str] = []
+    noevents = other_codings = 0
+    for record in raw:
+        attrs = record["attrs"]
+        record_id = attrs.get("id") or f"line {record['line']}"
+        if len(record["texts"]) != 1:
+            skipped.append(f"{record_id} ({len(record['texts'])} <Text> elements)")
+            continue
+        sentence = " ".join(record["texts"][0].split())
+        if not sentence and record["parses"]:  # an empty <Text> whose parse still holds the sentence
+            sentence = text_of_parse(record["parses"][0])
+            rebuilt.append(record_id)
+        if not sentence:
+            skipped.append(f"{record_id} (no text and no parse)")
+            continue
+        codings: list[ExpectedCoding] = []
+        for coding in record["codings"]:
+            if coding.get("eventcode"):
+                source, target = coding.get("sourcecode", "").strip(), coding.get("targetcode", "").strip()
+                codings.append(ExpectedCoding(coding["eventcode"].strip(), source, target,
+                                              _iso3_of(source, codes.iso3_to_iso2),
+                                              _iso3_of(target, codes.iso3_to_iso2)))
+            elif coding.get("noevents", "").lower() == "true":
+                noevents += 1
+            else:
+                other_codings += 1
+        date = attrs.get("date", "")
+        published = f"{date[:4]}-{date[4:6]}-{date[6:8]}" if len(date) == 8 and date.isdigit() else None
+        sentences.append(ValidationSentence(
+            id=record_id, category=attrs.get("category", ""), text=sentence,
+            published=published, codings=tuple(codings), evaluate=attrs.get("evaluate", "true").lower() == "true"))
+    codings_all = [c for s in sentences for c in s.codings]
+    with_triple = sum(1 for c in codings_all if c.triple)
+    count_note = ("78 records, as the data set's README says" if len(sentences) == 78 else
+                  f"{len(sentences)} records, not the 78 the data set's README gives")
+    notes = [
+        f"{count_note}; the file is not well-formed XML and was read piece by piece: "
+        + ", ".join(f"{what} {n}" for what, n in counts.items())
+        + (f"; empty <Text> rebuilt from the record's parse: {', '.join(rebuilt)}" if rebuilt else "")
+        + (f"; skipped records: {', '.join(skipped)}" if skipped else "; no record skipped")
+        + (f"; unread fragments: {'; '.join(unread)}" if unread else ""),
+        f"{len(codings_all)} expected codings in {sum(1 for s in sentences if s.codings)} records, "
+        f"{sum(1 for s in sentences if not s.codings)} records expecting no event ({noevents} say noevents=\"True\")"
+        + (f", {other_codings} <EventCoding> with neither an event code nor noevents ignored" if other_codings
+           else "")
+        + (f"; {sum(1 for s in sentences if not s.scorable)} records not scored (evaluate is not \"true\", or no "
+           "CAMEO root)" if any(not s.scorable for s in sentences) else ""),
+        f"source/target codes read as the ISO3 country of their first three letters (\"USAGOV\" → USA); "
+        f"{with_triple} of the {len(codings_all)} codings have a country on both sides",
+    ]
+    return Gold(sentences, notes)
+
+
+def score_universalpetrarch(sentences: Sequence[ValidationSentence], predictions: Sequence[Sequence[Event]]) -> Score:
+    """Root-code agreement (`score_cameo_roots`) plus the share of expected (root, source country, target
+    country) triples that some predicted event carries."""
+    score = score_cameo_roots(sentences, predictions)
+    missed_root = {e["index"] for e in score.errors}
+    expected = matched = 0
+    for index, (gold, events) in enumerate(zip(sentences, predictions)):
+        if not gold.scorable or not gold.triples:
+            continue
+        ours = {(root, source, target) for e in events if (root := _cameo_root(e.cameo))
+                for source in _countries(e.actor) for target in _countries(e.recipient)}
+        missed = gold.triples - ours
+        expected += len(gold.triples)
+        matched += len(gold.triples) - len(missed)
+        if missed and index not in missed_root:  # a root miss is listed already, with its sources and targets
+            score.errors.append(_miss(gold.id, index, "source/target country",
+                                      "; ".join(f"root {r} {s}→{t}" for r, s, t in sorted(missed)),
+                                      _describe_events(events), gold.text))
+    score.errors.sort(key=lambda e: e["index"])
+    metrics = list(score.metrics.items())
+    at = [k for k, _ in metrics].index("precision_root") + 1  # beside the other agreement figures
+    score.metrics = dict(metrics[:at] + [("root_source_target_match", _share(matched, expected))] + metrics[at:])
+    score.notes.append(f"root_source_target_match: of the {expected} expected (CAMEO root, source country, target "
+                       "country) triples (codings with a country on both sides, one per sentence when repeated), the "
+                       "share carried by a predicted event: that root, the source among its actors' countries and "
+                       "the target among its recipients'")
+    return score
 
 
 # --------------------------------------------------------------------------------------------------- event location
@@ -1334,7 +1738,8 @@ def run(name: str, data_dir: Path | None, pipeline: EvaluablePipeline, limit: in
         mentions = _collect(pipeline.actor_mentions((r.text, None) for r in records), len(records),
                             "actor_mentions")
         on_events, on_actors = score_plover_gsr(records, events), score_plover_actors(records, mentions)
-        score = Score(on_events.n, {**on_events.metrics, **on_actors.metrics}, on_events.notes + on_actors.notes)
+        score = Score(on_events.n, {**on_events.metrics, **on_actors.metrics}, on_events.notes + on_actors.notes,
+                      on_events.errors + on_actors.errors)
         notes = gold_p.notes
     elif name == "petrarch-unit":
         gold_u = load_petrarch_unit(data_dir)
@@ -1343,6 +1748,13 @@ def run(name: str, data_dir: Path | None, pipeline: EvaluablePipeline, limit: in
         events = _collect(pipeline.extract_texts((s.text, s.published) for s in sentences), len(sentences),
                           "extract_texts")
         score, notes = score_petrarch_unit(sentences, events), gold_u.notes
+    elif name == "universalpetrarch":
+        gold_v = load_universalpetrarch(data_dir)
+        validation, limit_notes = _limited(gold_v.records, name, limit)
+        validation = [s for s in validation if s.scorable]
+        events = _collect(pipeline.extract_texts((s.text, s.published) for s in validation), len(validation),
+                          "extract_texts")
+        score, notes = score_universalpetrarch(validation, events), gold_v.notes
     elif name == "event-location":
         gold_l = load_event_location(data_dir)
         located, limit_notes = _limited(gold_l.records, name, limit)
@@ -1364,7 +1776,8 @@ def run(name: str, data_dir: Path | None, pipeline: EvaluablePipeline, limit: in
                              "79.4%, correct country 97.9%, within 161 km 82.7% (its own toponym detection and "
                              "denominators, so compare loosely)"]
     return {"dataset": name, "n": score.n, "metrics": score.metrics,
-            "notes": limit_notes + notes + score.notes, "seconds": round(time.perf_counter() - started, 2)}
+            "notes": limit_notes + notes + score.notes, "errors": score.errors,
+            "seconds": round(time.perf_counter() - started, 2)}
 
 
 def _format_value(metric: str, value: float | int | None) -> str:
@@ -1376,7 +1789,7 @@ def _format_value(metric: str, value: float | int | None) -> str:
 
 
 def format_table(result: dict[str, Any]) -> str:
-    """A plain aligned text table of one run's metrics, followed by its notes."""
+    """A plain aligned text table of one run's metrics, followed by its notes (misses: `format_errors`)."""
     metrics = result.get("metrics", {})
     width = max([len("metric"), *(len(m) for m in metrics)])
     values = {m: _format_value(m, v) for m, v in metrics.items()}
@@ -1389,3 +1802,24 @@ def format_table(result: dict[str, Any]) -> str:
         lines.append("notes:")
         lines += [f"  {note}" for note in result["notes"]]
     return "\n".join(lines)
+
+
+# Data sets whose scorers list their misses; the others score spans and places, where a miss needs its article.
+ERRORS_LISTED = ("plover-gsr", "petrarch-unit", "universalpetrarch")
+
+
+def format_errors(result: dict[str, Any]) -> str:
+    """The misses of one run, a block each: id and kind, gold and ours, then the sentence indented."""
+    name = result.get("dataset", "?")
+    if name not in ERRORS_LISTED:
+        return f"misses: not listed for {name} (only for {', '.join(ERRORS_LISTED)})"
+    errors = result.get("errors") or []
+    if not errors:
+        return f"misses of {name}: none"
+    blocks = [f"misses of {name} ({len(errors)}):"]
+    for miss in errors:
+        blocks.append(f"{miss['id']} (#{miss['index']}) {miss['kind']}\n"
+                      f"  gold: {miss['gold']}\n"
+                      f"  ours: {miss['ours']}\n"
+                      f"      {miss['text']}")
+    return "\n\n".join(blocks)

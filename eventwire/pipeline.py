@@ -25,10 +25,11 @@ class Pipeline:
     def _parse(self, items: Iterable[tuple[str, object]]):
         return self.nlp.pipe(items, as_tuples=True, n_process=self.n_process, batch_size=self.batch_size)
 
-    def process(self, documents: Iterable[Document],
-                on_error: Callable[[ReadError], None] | None = None) -> Iterator[tuple[Document, list[Event]]]:
+    def process(self, documents: Iterable[Document], on_error: Callable[[ReadError], None] | None = None,
+                keep_failed: bool = False) -> Iterator[tuple[Document, list[Event]]]:
         """Events of each document, in input order. A document the extractor fails on is reported to
-        `on_error` (or logged) and skipped: one bad article never stops a batch."""
+        `on_error` (or logged) and skipped (yielded with no events when `keep_failed`, so that results
+        stay aligned with inputs): one bad article never stops a batch."""
         for doc, document in self._parse((d.text, d) for d in documents):
             try:
                 events = self.extractor.extract(doc, document)
@@ -38,13 +39,15 @@ class Pipeline:
                     log.error("%s", error)
                 else:
                     on_error(error)
+                if keep_failed:
+                    yield document, []
                 continue
             yield document, events
 
     def extract_texts(self, items: Iterable[tuple[str, str | None]]) -> Iterator[list[Event]]:
         """Events of bare texts given with their publication date (or None)."""
         docs = (Document(id=content_id(text), text=text, published=published) for text, published in items)
-        for _document, events in self.process(docs):
+        for _document, events in self.process(docs, keep_failed=True):
             yield events
 
     def actor_mentions(self, items: Iterable[tuple]) -> Iterator[list[ActorMention]]:
@@ -53,7 +56,7 @@ class Pipeline:
         resolved within the text ("we" outside quotes is the publisher)."""
         docs = (Document(id=content_id(item[0]), text=item[0], published=item[1],
                          outlet=item[2] if len(item) > 2 else None) for item in items)
-        for document, _events in self.process(docs):
+        for document, _events in self.process(docs, keep_failed=True):
             yield document.actors
 
     def find_places(self, texts: Iterable[str]) -> Iterator[list[Place]]:

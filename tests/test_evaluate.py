@@ -18,13 +18,26 @@ DATA = ev.default_data_dir()
 needs_data = pytest.mark.skipif(DATA is None, reason="../shared/data (the public gold data sets) is absent")
 
 
-def event(event_type: str, cameo: str | None = None, actor: str | None = None, recipient: str | None = None,
-          confidence: float = 0.5) -> Event:
+def parties(codes: str | Iterable[str] | None) -> list[ActorRef]:
+    """Actors named by their code: a country (ISO3), or a stateless IGO/NGO/HRI/REB as its sector."""
+    codes = [codes] if isinstance(codes, str) else list(codes or ())
+    return [ActorRef(name=c, text=c, sector=c) if c in ("IGO", "NGO", "HRI", "REB") else
+            ActorRef(name=c, text=c, country=c) for c in codes if c]
+
+
+def event(event_type: str, cameo: str | None = None, actor: str | Iterable[str] | None = None,
+          recipient: str | Iterable[str] | None = None, confidence: float = 0.5) -> Event:
     """A predicted event with only the fields the scorers read."""
     return Event(id="e", event_type=event_type, quad_class=ev.QUAD_OF_TYPE[ev.plover_type(event_type)], text="",
                  span=(0, 0), document={}, cameo=cameo, confidence=confidence,
-                 actor=[ActorRef(name=actor, text=actor, country=actor)] if actor else [],
-                 recipient=[ActorRef(name=recipient, text=recipient, country=recipient)] if recipient else [])
+                 actor=parties(actor), recipient=parties(recipient))
+
+
+CALIBRATION = ("events_above_0.8", "correct_above_0.8", "correct_all")
+
+
+def without_calibration(metrics: dict) -> dict:
+    return {k: v for k, v in metrics.items() if k not in CALIBRATION}
 
 
 def place(start: int, end: int, lat: float | None = None, lon: float | None = None, country: str | None = None,
@@ -171,15 +184,22 @@ GSR = [
 
 
 def test_plover_scorer_perfect_predictions_score_one():
-    predictions = [[event(r.event_type, actor=(r.actor_countries or (None,))[0],
-                          recipient=(r.recipient_countries or (None,))[0])] for r in GSR]
-    metrics = ev.score_plover_gsr(GSR, predictions).metrics
-    assert all(v == 1.0 for v in metrics.values()), metrics
+    predictions = [[event(r.event_type, actor=r.actor_countries, recipient=r.recipient_countries, confidence=0.9)]
+                   for r in GSR]
+    score = ev.score_plover_gsr(GSR, predictions)
+    assert score.metrics.pop("events_above_0.8") == 4
+    assert all(v == 1.0 for v in score.metrics.values()), score.metrics
+    assert score.errors == []
 
 
 def test_plover_scorer_empty_predictions_score_zero():
-    metrics = ev.score_plover_gsr(GSR, [[] for _ in GSR]).metrics
-    assert all(v == 0.0 for v in metrics.values()), metrics
+    score = ev.score_plover_gsr(GSR, [[] for _ in GSR])
+    m = score.metrics
+    assert m["events_above_0.8"] == 0 and m["correct_above_0.8"] is None and m["correct_all"] is None
+    assert all(v == 0.0 for v in without_calibration(m).values()), m
+    assert [(e["id"], e["kind"]) for e in score.errors] == [
+        ("a", "event type"), ("a", "actor/recipient"), ("b", "event type"), ("b", "actor/recipient"),
+        ("c", "event type"), ("c", "actor/recipient"), ("d", "event type"), ("d", "actor/recipient")]
 
 
 def test_plover_scorer_mixed_case():
@@ -200,6 +220,56 @@ def test_plover_scorer_mixed_case():
     assert m["event_recipient_country_match"] == 0.0  # a: IRQ≠TUR, c: nothing
     assert score.n == 4
     assert any(n.split()[:3] == ["ASSAULT", "1", "1.000"] for n in score.notes)
+
+
+def test_plover_actor_recipient_f1_counts_countries_and_igo_ngo_by_side():
+    un = ev.GoldActor("target", "UN", "IGO", None)
+    amnesty = ev.GoldActor("target", "Amnesty", "NGO", None)
+    qaeda = ev.GoldActor("source", "al-Qaeda", "IMG", None)  # IMG is not a party of the F1
+    records = [
+        ev.PloverRecord("r1", "T1", "AGREE", "AGREE", 1, ("HUN", "ROU"), (), actors=(un,)),
+        ev.PloverRecord("r2", "T2", "ACCUSE", "DISAPPROVE", 3, ("SYR",), (), actors=(qaeda, amnesty)),
+        ev.PloverRecord("r3", "T3", "ASSAULT", "FIGHT", 4, ("FRA",), ("TUR",)),
+        ev.PloverRecord("r4", "T4", "PROTEST", "PROTEST", 4, (), ()),
+    ]
+    predictions = [
+        [event("AGREE", actor="HUN", recipient="IGO", confidence=0.9)],  # ROU missed
+        # the event of the gold type is judged, not the more confident one; HRI with no country reads as NGO
+        [event("COERCE", actor="IRQ", confidence=0.95), event("ACCUSE", actor="SYR", recipient="HRI", confidence=0.85)],
+        [],  # nothing found: its two gold pairs count for recall only
+        [Event(id="e", event_type="PROTEST", quad_class=4, text="", span=(0, 0), document={}, confidence=0.8,
+               actor=parties("USA"),  # an NGO with a country is that country, not NGO
+               recipient=[ActorRef(name="Oxfam UK", text="Oxfam", country="GBR", sector="NGO")])],
+    ]
+    score = ev.score_plover_gsr(records, predictions)
+    m = score.metrics
+    assert m["actor_recipient_precision"] == pytest.approx(4 / 6)  # HUN, IGO, SYR, NGO of 6 predicted
+    assert m["actor_recipient_recall"] == pytest.approx(4 / 7)
+    assert m["actor_recipient_f1"] == pytest.approx(8 / 13)
+    assert any("7 gold pairs, 6 predicted, 4 shared" in n for n in score.notes)
+    # calibration: 0.9 right, 0.95 wrong, 0.85 right; 0.8 is not above 0.8
+    assert m["events_above_0.8"] == 3 and m["correct_above_0.8"] == pytest.approx(2 / 3)
+    assert m["correct_all"] == pytest.approx(3 / 4)
+    misses = [(e["id"], e["kind"]) for e in score.errors]
+    assert misses == [("r1", "actor/recipient"), ("r3", "event type"), ("r3", "actor/recipient"),
+                      ("r4", "actor/recipient")]
+    r1 = score.errors[0]
+    assert r1["gold"] == "AGREE: actor HUN, ROU; recipient IGO" and r1["text"] == "T1" and r1["index"] == 0
+    assert r1["ours"] == "actor HUN; recipient IGO on AGREE --- 0.90: HUN (HUN) → IGO (IGO)"
+    assert score.errors[1]["gold"] == "ASSAULT (FIGHT in the file)" and score.errors[1]["ours"] == "no event"
+    assert score.errors[2]["ours"] == "actor -; recipient - (no event)"
+    assert score.errors[3]["gold"] == "PROTEST: actor -; recipient -"
+    assert score.errors[3]["ours"].startswith("actor USA; recipient GBR on PROTEST")
+
+
+def test_plover_type_misses_name_gold_and_every_predicted_event():
+    score = ev.score_plover_gsr(GSR[:1], [[event("COERCE", "170", actor="SYR", recipient="TUR", confidence=0.9),
+                                           event("PROTEST", "141", actor="REB")]])
+    (miss,) = [e for e in score.errors if e["kind"] == "event type"]
+    assert miss == {"id": "a", "index": 0, "kind": "event type", "gold": "ASSAULT (FIGHT in the file)", "text": "A",
+                    "ours": "COERCE 170 0.90: SYR (SYR) → TUR (TUR); PROTEST 141 0.50: REB (REB) → ?"}
+    # the actor/recipient pairs agree (judged on the first event: no ASSAULT was predicted)
+    assert not any(e["kind"] == "actor/recipient" for e in score.errors)
 
 
 def test_plover_type_maps_legacy_names():
@@ -375,7 +445,8 @@ def test_petrarch_scorer_perfect_predictions_score_one():
     predictions = [[event("COOPERATE", cameo="064")], [event("ASSAULT", cameo="193"), event("COERCE", cameo="172")],
                    [event("AID", cameo="023")], [], [event("AID", cameo="903")], [event("AID", cameo="071")]]
     score = ev.score_petrarch_unit(UNIT, predictions)
-    assert score.n == 4
+    assert score.n == 4 and score.errors == []
+    assert score.metrics.pop("events_above_0.8") == 0 and score.metrics.pop("correct_above_0.8") is None
     assert all(v == 1.0 for v in score.metrics.values()), score.metrics
 
 
@@ -403,6 +474,205 @@ def test_petrarch_scorer_mixed_case():
     assert m["no_event_correct"] == 0.0
     assert m["precision_root"] == 0.2  # 1 of 5 predicted events
     assert any("1 without a CAMEO code" in n for n in score.notes)
+    assert [e["id"] for e in score.errors] == ["s2", "s3", "s4"]  # unscored s5 and s6 are never misses
+    s2 = score.errors[0]
+    assert s2["kind"] == "root code" and s2["gold"] == "190, 1721" and s2["index"] == 1
+    assert s2["ours"] == "PROTEST 141 0.50: ? → ?; ASSAULT --- 0.50: ? → ?"
+    assert score.errors[2]["gold"] == "no event"
+
+
+# ------------------------------------------------------------------------------------------- UniversalPetrarch
+
+
+def coding(code: str, source: str, target: str) -> ev.ExpectedCoding:
+    """An expected coding whose codes starting with a capital three-letter country are that country."""
+    country = {"USA", "CHN", "ISR", "PSE"}
+    return ev.ExpectedCoding(code, source, target, source[:3] if source[:3] in country else None,
+                             target[:3] if target[:3] in country else None)
+
+
+VALIDATION = [
+    ev.ValidationSentence("v1", "AFP", "The US leader met China.", None,
+                          (coding("042", "USAGOV", "CHN"), coding("043", "USA", "---LEG"))),  # 2nd: no triple
+    ev.ValidationSentence("v2", "TEST", "Israel shelled Gaza.", None,
+                          (coding("190", "ISR", "PSECVL"), coding("190", "ISR", "PSEGZACVL"))),  # one triple
+    ev.ValidationSentence("v3", "VERB", "The tanks might want to head back.", None, ()),  # noevents="True"
+    ev.ValidationSentence("v4", "OTHER", "Not for evaluation.", None, (coding("010", "USA", "CHN"),),
+                          evaluate=False),
+    ev.ValidationSentence("v5", "GOLD", "US protesters marched on China's embassy.", None,
+                          (coding("140", "USA", "CHN"),)),
+]
+
+
+def test_validation_sentence_roots_triples_and_summary():
+    v1, v2, v3, v4, _ = VALIDATION
+    assert v1.roots == {"04"} and v1.triples == {("04", "USA", "CHN")}
+    assert v2.triples == {("19", "ISR", "PSE")}
+    assert v1.gold_summary == "042 USAGOV→CHN; 043 USA→---LEG" and v3.gold_summary == "no event"
+    assert v3.scorable and not v3.roots and not v4.scorable
+
+
+def test_universalpetrarch_scorer_roots_triples_calibration_and_misses():
+    predictions = [
+        [event("CONSULT", "042", actor="USA", recipient="CHN", confidence=0.9)],  # root and triple right
+        [event("ASSAULT", "193", actor="ISR", confidence=0.7)],  # root right, no recipient: triple missed
+        [event("ACCUSE", "111", actor="USA", confidence=0.95)],  # no event expected
+        [event("AID", "070")],  # not scored
+        [],  # root missed, and with it its triple (listed once, as a root miss)
+    ]
+    score = ev.score_universalpetrarch(VALIDATION, predictions)
+    m = score.metrics
+    assert score.n == 4
+    assert m["root_code_agreement"] == 0.5 and m["no_event_correct"] == 0.0
+    assert m["root_source_target_match"] == pytest.approx(1 / 3)
+    assert list(m).index("root_source_target_match") == list(m).index("precision_root") + 1
+    assert m["events_above_0.8"] == 2 and m["correct_above_0.8"] == 0.5 and m["correct_all"] == pytest.approx(2 / 3)
+    assert [(e["id"], e["kind"]) for e in score.errors] == [
+        ("v2", "source/target country"), ("v3", "root code"), ("v5", "root code")]
+    v2, v3, v5 = score.errors
+    assert v2["gold"] == "root 19 ISR→PSE" and v2["ours"] == "ASSAULT 193 0.70: ISR (ISR) → ?"
+    assert v2["text"] == "Israel shelled Gaza." and v2["index"] == 1
+    assert v3["gold"] == "no event" and v5["gold"] == "140 USA→CHN" and v5["ours"] == "no event"
+    assert any(n.startswith("root_source_target_match: of the 3 expected") for n in score.notes)
+
+
+def test_petrarch_unit_and_universalpetrarch_share_one_root_scorer():
+    predictions = [[event("CONSULT", "042")], [], [], [], [event("PROTEST", "141")]]
+    roots = ev.score_cameo_roots(VALIDATION, predictions)
+    assert roots.metrics["root_code_agreement"] == 0.75  # v1, v3 (nothing predicted), v5
+    assert ev.score_universalpetrarch(VALIDATION, predictions).metrics["root_code_agreement"] == 0.75
+
+
+VALIDATION_FILE = """<?xml version='1.0' encoding='utf-8'?>
+<Validation>
+##########
+#   A header comment that mentions <EventCoding eventcode="999" />
+##########
+<Environment>
+    <Verbfile>CAMEO.2.0.txt</Verbfile>
+</Environment>
+<Sentences>
+<Sentence category="AFP" date="20080804" id="A_1" evaluate="true"/>
+<EventCoding eventcode="042" sourcecode="USAGOV" targetcode="CHN" />
+<Text>
+The US leader went
+to Beijing &amp; Shanghai.
+</Text>
+<Parse>
+1	The	the	DET	DT	_	2	det	_	_
+</Parse></Sentence>
+
+<Sentence category="TEST" date="20150609" id="B_2" evaluate="true">
+<!-- a remark inside a record -->
+<EventCoding noevents="True" />
+<Text>
+Nothing happened.
+</Text>
+<Parse>
+1	Nothing	nothing	PRON	NN	_	2	nsubj	_	_
+</Parse>
+<!---
+<Parse>
+1	Nothing	nothing	PRON	NN	_	2	nsubj	_	_
+</Parse>-->
+</Sentence>
+stray words
+<Sentence category="OTHER" date="20150101" id="C_3" evaluate="true"/>
+<EventCoding eventcode="190" sourcecode="NGAREB" targetcode="IGOUNO" />
+<Text>
+</Text>
+<Parse>
+1	Boko	Boko	PROPN	NNP	_	2	name	_	_
+2	Haram	Haram	PROPN	NNP	_	3	nsubj	_	SpaceAfter=No
+3	's	's	PART	POS	_	4	case	_	_
+4	attack	attack	NOUN	NN	_	0	root	_	_
+5	.	.	PUNCT	.	_	4	punct	_	_
+</Parse></Sentence>
+<Sentence category="OTHER" date="2015" id="D_4" evaluate="true"/>
+<EventCoding eventcode="010" sourcecode="USA" targetcode="CHN" />
+</Sentences>
+</Validation>
+"""
+
+
+def write_country_info(folder: Path) -> None:
+    (folder / "geonames").mkdir(parents=True)
+    rows = [("US", "USA", "6252001"), ("CN", "CHN", "1814991"), ("NG", "NGA", "2328926")]
+    (folder / "geonames" / "countryInfo.txt").write_text(
+        "#ISO\tISO3\n" + "".join("\t".join([iso2, iso3] + ["x"] * 14 + [gid, ""]) + "\n" for iso2, iso3, gid in rows),
+        encoding="utf-8")
+
+
+def test_validation_reader_repairs_the_file_and_counts_what_it_did(tmp_path: Path):
+    records, counts, unread = ev.read_validation_records(VALIDATION_FILE)
+    assert [r["attrs"]["id"] for r in records] == ["A_1", "B_2", "C_3", "D_4"]
+    assert counts["'#' comment lines"] == 3 and counts["XML comments"] == 2 and counts["commented-out parses"] == 1
+    assert counts["self-closed <Sentence/> read with the siblings that follow"] == 3
+    assert counts["well-formed <Sentence> elements"] == 1
+    assert counts["</Sentence> closing a self-closed <Sentence/>, read as the record's end"] == 2
+    assert [len(r["parses"]) for r in records] == [1, 1, 1, 0]  # the commented-out parse is not read
+    assert unread == ["line 34: 'stray words'"]
+
+    (tmp_path / "universalpetrarch").mkdir()
+    (tmp_path / "universalpetrarch" / "PETR2_GSR_validation.xml").write_text(VALIDATION_FILE, encoding="utf-8")
+    write_country_info(tmp_path)
+    gold = ev.load_universalpetrarch(tmp_path)
+    a, b, c = gold.records
+    assert a.text == "The US leader went to Beijing & Shanghai." and a.published == "2008-08-04"
+    assert a.codings == (ev.ExpectedCoding("042", "USAGOV", "CHN", "USA", "CHN"),) and a.category == "AFP"
+    assert b.codings == () and b.scorable
+    assert c.text == "Boko Haram's attack." and c.codings[0].target_country is None and not c.triples
+    notes = "\n".join(gold.notes)
+    assert "3 records, not the 78 the data set's README gives" in notes
+    assert "empty <Text> rebuilt from the record's parse: C_3" in notes
+    assert "skipped records: D_4 (0 <Text> elements)" in notes
+    assert "unread fragments: line 34: 'stray words'" in notes
+    assert "1 records expecting no event (1 say noevents=\"True\")" in notes
+
+
+@needs_data
+def test_universalpetrarch_loader_reads_78_records():
+    gold = ev.load_universalpetrarch(DATA)
+    records = gold.records
+    assert len(records) == 78 and all(r.scorable for r in records)
+    assert sum(len(r.codings) for r in records) == 80
+    assert sum(1 for r in records if not r.codings) == 12
+    first = records[0]
+    assert (first.id, first.category, first.published) == ("AFP0808020625_4", "AFP", "2008-08-04")
+    assert first.text.startswith("The stopover came as the US leader") and "\n" not in first.text
+    assert first.codings == (ev.ExpectedCoding("042", "USA", "CHN", "USA", "CHN"),)
+    by_id = {r.id: r for r in records}
+    assert by_id["TEST_4"].triples == {("19", "ISR", "PSE")}  # PSECVL and PSEGZACVL: one triple
+    assert by_id["abc12_3"].text.startswith("Boko Haram has launched many similar attacks")  # empty <Text>
+    assert sum(len(r.triples) for r in records) == 63
+    notes = "\n".join(gold.notes)
+    assert "78 records, as the data set's README says" in notes
+    assert "self-closed <Sentence/> read with the siblings that follow 70" in notes and "no record skipped" in notes
+
+
+def test_cli_eval_universalpetrarch_lists_misses():
+    if DATA is None:
+        pytest.skip("../shared/data (the public gold data sets) is absent")
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+
+    def eval_(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "eventwire.cli", "eval", "universalpetrarch", "--limit", "5",
+                               "--data", str(DATA), *args], capture_output=True, text=True, cwd=root, timeout=600)
+
+    table = eval_("--errors")
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.startswith("universalpetrarch: n=5")
+    assert "root_source_target_match" in table.stdout and "misses of universalpetrarch" in table.stdout
+    listed = eval_("--errors", "--json")
+    assert listed.returncode == 0, listed.stderr
+    result = json.loads(listed.stdout)
+    assert result["n"] == 5 and isinstance(result["errors"], list)
+    blocks = table.stdout.split("misses of universalpetrarch")[1]
+    assert all(e["id"] in blocks and e["text"] in blocks for e in result["errors"])
 
 
 # ------------------------------------------------------------------------------------------- event-location scorer
@@ -680,11 +950,15 @@ class OraclePipeline:
     def __init__(self, data_dir: Path):
         self.answers: dict[object, deque[object]] = defaultdict(deque)
         for r in ev.load_plover_gsr(data_dir).records:
-            self.answers[r.text].append([event(r.event_type, actor=(r.actor_countries or (None,))[0],
-                                               recipient=(r.recipient_countries or (None,))[0])])
+            gold = ev._gold_parties(r)
+            self.answers[r.text].append([event(r.event_type, actor=[c for side, c in gold if side == "actor"],
+                                               recipient=[c for side, c in gold if side == "recipient"])])
         for s in ev.load_petrarch_unit(data_dir).records:
             if s.scorable:
                 self.answers[s.text].append([event("AID", cameo=c) for c in s.codes])
+        for v in ev.load_universalpetrarch(data_dir).records:
+            self.answers[v.text].append([event("AID", cameo=c.code, actor=c.source_country,
+                                               recipient=c.target_country) for c in v.codings])
         for loc in ev.load_event_location(data_dir).records:
             self.answers[(loc.text, loc.verb_span)].append(
                 place(*loc.location_spans[0]) if loc.location_spans else None)
@@ -722,13 +996,19 @@ def test_run_with_an_oracle_scores_one_and_honours_limits():
     oracle = OraclePipeline(DATA)
     gsr = ev.run("plover-gsr", DATA, oracle)
     assert gsr["dataset"] == "plover-gsr" and gsr["n"] == 322
-    assert all(v == 1.0 for v in gsr["metrics"].values()), gsr["metrics"]
+    assert gsr["metrics"]["events_above_0.8"] == 0 and gsr["metrics"]["correct_all"] == 1.0
+    assert all(v == 1.0 for v in without_calibration(gsr["metrics"]).values()), gsr["metrics"]
+    assert gsr["errors"] == []
     assert any("per-type recall" in n for n in gsr["notes"]) and gsr["seconds"] >= 0
     assert {"actor_resolution_country", "actor_resolution_sector", "actor_mention_found",
             "event_actor_country_match"} <= set(gsr["metrics"])
 
     unit = ev.run("petrarch-unit", DATA, oracle)
-    assert unit["n"] == 223 and unit["metrics"]["root_code_agreement"] == 1.0
+    assert unit["n"] == 223 and unit["metrics"]["root_code_agreement"] == 1.0 and unit["errors"] == []
+
+    validation = ev.run("universalpetrarch", DATA, oracle)
+    assert validation["n"] == 78 and validation["errors"] == []
+    assert all(v == 1.0 for v in without_calibration(validation["metrics"]).values()), validation["metrics"]
 
     located = ev.run("event-location", DATA, oracle)  # default limit: the first 2,000 records
     assert located["n"] == 2000 and located["metrics"]["f1"] == 1.0
@@ -738,7 +1018,8 @@ def test_run_with_an_oracle_scores_one_and_honours_limits():
     lgl = ev.run("lgl", DATA, oracle, limit=10)
     assert lgl["n"] == 10 and lgl["metrics"]["toponym_recall"] == 1.0 and lgl["metrics"]["acc_161km"] == 1.0
     assert any("Mordecai 3" in n for n in lgl["notes"])
-    assert oracle.calls == ["extract_texts", "actor_mentions", "extract_texts", "find_places"]  # batched calls
+    assert oracle.calls == ["extract_texts", "actor_mentions", "extract_texts", "extract_texts",
+                            "find_places"]  # batched calls
 
     re3d = ev.run("re3d", DATA, oracle)
     assert re3d["n"] == 90 and re3d["metrics"]["ids_shared"] == 0
@@ -769,3 +1050,18 @@ def test_format_table_aligns_metrics_and_lists_notes():
     rows = [line for line in lines if line.startswith(("toponym_recall", "mean_error_km", "country_accuracy"))]
     assert len(rows) == 3 and len({len(r) for r in rows}) == 1  # right-aligned values end in one column
     assert lines[-1] == "  gold country: GeoNames"
+
+
+def test_format_errors_prints_a_block_per_miss_and_the_table_none():
+    miss = {"id": "GOLD_4", "index": 22, "kind": "root code", "gold": "057 UKR→IGOEUREEC", "ours": "no event",
+            "text": "Ukraine ratified a sweeping agreement with the European Union on Tuesday."}
+    result = {"dataset": "universalpetrarch", "n": 78, "seconds": 1.0, "metrics": {"root_code_agreement": 0.3},
+              "notes": [], "errors": [miss, {**miss, "id": "GOLD_5", "index": 23}]}
+    assert "GOLD_4" not in ev.format_table(result)
+    text = ev.format_errors(result)
+    assert text.splitlines()[:6] == [
+        "misses of universalpetrarch (2):", "", "GOLD_4 (#22) root code", "  gold: 057 UKR→IGOEUREEC",
+        "  ours: no event", "      Ukraine ratified a sweeping agreement with the European Union on Tuesday."]
+    assert text.count("(#") == 2
+    assert ev.format_errors({**result, "errors": []}) == "misses of universalpetrarch: none"
+    assert ev.format_errors({"dataset": "lgl"}).startswith("misses: not listed for lgl")

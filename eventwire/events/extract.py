@@ -40,6 +40,11 @@ from eventwire.model import ActorRef, Document, Event, Place, TimeSpan
 
 # Dependencies followed down from a verbal act to the party its complement acts on.
 EMBEDDED = frozenset({"xcomp", "dobj", "dative", "pobj", "prep", "poss", "compound", "ccomp", "pcomp", "acl"})
+# Nouns that count or gather a party: "thousands of Nigerians", "a group of elders".
+QUANTITIES = frozenset({"ten", "tens", "hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "score",
+                        "scores", "million", "millions", "group", "number", "crowd", "crowds", "band", "handful",
+                        "delegation", "contingent", "batch", "patch", "team", "some", "many", "most", "all", "one",
+                        "two", "three", "third", "half", "majority"})
 # Craft whose acts are air strikes ("Turkish jets bombed…"), as lemmas.
 AIRCRAFT = frozenset({"jet", "warplane", "aircraft", "plane", "helicopter", "gunship", "drone", "bomber",
                       "airstrike", "fighter-bomber", "aviation", "air"})
@@ -58,13 +63,12 @@ class EventExtractor(MentionResolver):
             pos = "NOUN"
         else:
             return None
-        lemma = tok.lemma_.lower()
         if pos == "NOUN" and any(c.dep_ in ("compound", "amod") and self.lex.is_cue(c.lemma_.lower(), "not_event")
                                  for c in tok.children):
             return None  # "a heart attack", "a legal battle", "a trade war"
         if pos == "NOUN" and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
             return None  # a modifier of another noun: "the main fighting force", "attack helicopters"
-        bucket = self.lex.triggers.get((lemma, pos)) or self.lex.triggers.get((tok.lower_, pos))
+        bucket = next((self.lex.triggers[(w, pos)] for w in _lemmas(tok) if (w, pos) in self.lex.triggers), None)
         if not bucket and pos == "VERB" and tok.tag_ == "VBG":  # "the shelling", "fighting" tagged as verbs
             bucket = self.lex.triggers.get((tok.lower_, "NOUN"))
         if not bucket:
@@ -89,6 +93,11 @@ class EventExtractor(MentionResolver):
                     return trig
         return None
 
+    def _cue(self, tok: Token, kind: str) -> bool:
+        """Whether a verb is a cue of this kind under its lemma or, when the tagger's lemma is off
+        ("staged" → "stag"), a lemma read off its inflected form."""
+        return any(self.lex.is_cue(lemma, kind) for lemma in _lemmas(tok))
+
     # ---------------------------------------------------------------- arguments
     def _actors(self, tok: Token | None, m: Mentions, date_iso: str | None) -> list[ActorRef]:
         """The parties named by a noun phrase and its conjuncts ("Hezbollah and Syrian troops")."""
@@ -106,6 +115,11 @@ class EventExtractor(MentionResolver):
             return _copy(m.actor_at[head.i][2], head.doc, m.actor_at[head.i])
         if head.lower_ in PRONOUNS or self._is_description(head, m):
             return self._antecedent(head, m)  # "it", "the group", "the jihadist organisation": the party named before
+        if head.lemma_.lower() in QUANTITIES:  # "tens of thousands of students", "a group of Yoruba leaders"
+            of = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for g in c.children if g.dep_ == "pobj"), None)
+            if of is not None:
+                return self._actor_of_np(of, m)
         poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS), None)
         if poss is not None and self.registry.is_member_noun(head.lemma_):
             return self._antecedent(poss, m)  # "its fighters", "their commanders": members of the party named before
@@ -286,7 +300,7 @@ class EventExtractor(MentionResolver):
         # A light verb lends its subject: "Hezbollah launched an offensive", "X carried out strikes".
         if tok.dep_ in OBJECTS | {"pobj"} and not own:
             gov = _noun_governor(tok)
-            if gov.pos_ in ("VERB", "AUX") and (self.lex.is_cue(gov.lemma_, "light")
+            if gov.pos_ in ("VERB", "AUX") and (self._cue(gov, "light")
                                                 or gov.lemma_ in ("claim", "accuse", "blame")):
                 if gov.lemma_ in ("accuse", "blame"):  # "accused X of the attack": X is the actor
                     actor += [r for c in gov.children if c.dep_ in OBJECTS for r in self._actors(c, m, date_iso)]
@@ -492,6 +506,9 @@ class EventExtractor(MentionResolver):
     # ---------------------------------------------------------------- main
     def extract(self, doc: Doc, document: Document) -> list[Event]:
         """All events of one parsed article."""
+        if not len(doc):
+            document.actors = []
+            return []
         doc.user_data.setdefault("ew_text", document.text)  # the doc's own text; spaCy would rebuild it per call
         m = self.mentions(doc, document.published, document.outlet)
         found: list[tuple[Token, Trigger]] = []
@@ -646,7 +663,7 @@ class EventExtractor(MentionResolver):
     def _governed_by_light_verb(self, tok: Token) -> bool:
         gov = _noun_governor(tok)
         return (tok.dep_ in OBJECTS | {"pobj", "nsubj", "nsubjpass"}
-                and gov.pos_ in ("VERB", "AUX") and (self.lex.is_cue(gov.lemma_, "light")
+                and gov.pos_ in ("VERB", "AUX") and (self._cue(gov, "light")
                                                      or gov.lemma_ in ("claim", "accuse", "blame", "agree")))
 
     def _event(self, document: Document, doc: Doc, tok: Token, sent: Span, event_type: str, mode, cameo,
@@ -675,6 +692,21 @@ class EventExtractor(MentionResolver):
 
 def _conjuncts(tok: Token) -> list[Token]:
     return [c for c in tok.conjuncts if c.i > tok.i]
+
+
+def _lemmas(tok: Token) -> list[str]:
+    """The tagger's lemma, then the word itself, then for a verb the lemmas its ending allows: "staged" →
+    stage, "shelled" → shell, "fighting" → fight, fighte. The lexicon keys the first that it knows."""
+    out = [tok.lemma_.lower(), tok.lower_]
+    word = tok.lower_
+    if tok.pos_ in ("VERB", "AUX"):
+        if word.endswith("ed"):
+            out += [word[:-1], word[:-2], word[:-3] if word[-3:-2] == word[-4:-3] else word[:-2]]
+        elif word.endswith("ing"):
+            out += [word[:-3], word[:-3] + "e"]
+        elif word.endswith("s"):
+            out += [word[:-1]]
+    return out
 
 
 def _cited(sent: Span) -> Token | None:

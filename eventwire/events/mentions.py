@@ -749,7 +749,7 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
         head = t.head
         if head.i == t.i:
             return None, False
-        if t.dep_ in ("xcomp", "conj", "advcl", "ccomp"):
+        if t.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acomp"):  # acomp: "is willing to withdraw"
             t = head
         elif t.dep_ == "relcl":
             return head, passive_here
