@@ -362,11 +362,13 @@ def _is_iso_date(value: str) -> bool:
 @click.option("--errors", "show_errors", is_flag=True,
               help="After the table, list every miss: id, gold vs ours, the sentence (plover-gsr, petrarch-unit, "
                    "universalpetrarch); with --json, keep them in the JSON.")
-def eval_(dataset: str, as_json: bool, limit: int | None, data_dir: str | None, show_errors: bool) -> None:
+@VERBS_OPTION
+def eval_(dataset: str, as_json: bool, limit: int | None, data_dir: str | None, show_errors: bool,
+          verbs: tuple[str, ...]) -> None:
     """Score eventwire on a real data set: plover-gsr, petrarch-unit, universalpetrarch, event-location, lgl,
-    geovirus, re3d (or all)."""
+    geovirus, re3d (or all). With --verbs (and actor files imported into $EVENTWIRE_ACTORS_DIR) it scores the
+    coder in a data set's own dictionary environment."""
     from eventwire import evaluate
-    from eventwire.pipeline import Pipeline
 
     names = list(evaluate.DATASETS) if dataset == "all" else [dataset]
     for name in names:
@@ -376,7 +378,7 @@ def eval_(dataset: str, as_json: bool, limit: int | None, data_dir: str | None, 
     if root is None:
         click.echo("skipped: no data folder found (looked for ../shared/data); pass --data DIR")
         return
-    pipe = Pipeline()
+    pipe = _pipeline(1, verbs=verbs)
     for name in names:
         try:
             result = evaluate.run(name, root, pipe, limit=limit)

@@ -252,3 +252,13 @@ def test_a_verbal_act_is_aimed_at_the_party_of_what_it_speaks_of(extract, senten
         assert recipient in countries(ev["recipient"])
     else:
         assert ev["recipient"][0]["id"] in ("UN", "ANNAN"), ev["recipient"]
+
+
+def test_victims_and_attackers_of_an_attack_named_in_a_phrase(extract):
+    ev = one(extract("Twelve civilians were killed in a US drone strike in Paktia province on Monday."), "ASSAULT")
+    assert "USA" in countries(ev["actor"]) and names(ev["recipient"]) == {"civilians"}
+    assert ev["mode"] == "drone" and ev["acled_sub_event_type"] == "Air/drone strike"
+    ev = one(extract("Three soldiers died in a Taliban ambush in Helmand."), "ASSAULT")
+    assert any("Taliban" in n for n in names(ev["actor"])) and ev["recipient"]
+    ev = one(extract("Syrian rebels engaged Filipino peacekeepers in a firefight in the Golan Heights."), "ASSAULT")
+    assert {"SYR", "PHL"} <= countries(ev["actor"])  # two-sided fighting: every party acts (PLOVER)

@@ -206,6 +206,12 @@ class EventExtractor(MentionResolver):
                                 actor += self._actors(g, m, date_iso)  # PLOVER: all fighting parties act
                             else:
                                 recipient += self._actors(g, m, date_iso)
+                elif c.dep_ == "prep" and c.lower_ in ("in", "during", "by") and not actor:
+                    # "were killed in an Israeli air strike", "died in an attack by X": the attack's parties
+                    for g in c.children:
+                        sub = self._trigger(g) if g.dep_ == "pobj" else None
+                        if sub is not None and sub.quad_class == trig.quad_class:
+                            actor += self._noun_actors(g, m, date_iso)
                 if not recipient and trig.event_type in ("REQUEST", "ACCUSE", "THREATEN", "AGREE", "REJECT"):
                     # "demanded that the US cancel the sale": the one asked is the subject of the clause asked for
                     clause = next((c for c in tok.children if c.dep_ == "ccomp"), None)
@@ -297,6 +303,12 @@ class EventExtractor(MentionResolver):
                         actor += self._actors(g, m, date_iso)
                     else:
                         recipient += self._actors(g, m, date_iso)
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "during") and not recipient:
+            gov = tok.head.head  # "three soldiers died in a Taliban ambush": the dead are the ones attacked
+            if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() in ("die", "perish", "kill", "wound", "injure"):
+                subj, passive = _subject(gov)
+                if subj is not None and (passive or gov.lemma_.lower() in ("die", "perish")):
+                    recipient += self._actors(subj, m, date_iso)
         # A light verb lends its subject: "Hezbollah launched an offensive", "X carried out strikes".
         if tok.dep_ in OBJECTS | {"pobj"} and not own:
             gov = _noun_governor(tok)
@@ -315,6 +327,8 @@ class EventExtractor(MentionResolver):
                         if c.dep_ == "prep" and c.lower_ in trig.recipient_preps and not recipient:
                             recipient += [r for g in c.children if g.dep_ == "pobj" and not self._is_place(g, m)
                                           for r in self._actors(g, m, date_iso)]
+                        if tok.dep_ == "pobj" and c.dep_ in OBJECTS and not recipient and not self._is_place(c, m):
+                            recipient += self._actors(c, m, date_iso)  # "engaged peacekeepers in a firefight"
         return actor, recipient, place_obj
 
     # ---------------------------------------------------------------- modality
@@ -555,9 +569,9 @@ class EventExtractor(MentionResolver):
                 for r in recipient):
             event_type, mode, cameo = "ASSAULT", "abduct", "181"  # "captured soldiers": people, not land
         if trig.pos == "VERB":
-            for c in tok.children:  # the folded noun's mode: "carried out air strikes"
+            for c in tok.children:  # the folded noun's mode: "carried out air strikes", "killed in an air strike"
                 sub = self._trigger(c) if c.dep_ in OBJECTS | SUBJECTS | {"agent"} else None
-                if c.dep_ == "agent":
+                if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in ("in", "during", "by")):
                     sub = next((self._trigger(g) for g in c.children if g.dep_ == "pobj"), None)
                 if sub is not None and sub.event_type == event_type and sub.mode and not mode:
                     mode, cameo = sub.mode, sub.cameo
