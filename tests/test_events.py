@@ -262,3 +262,9 @@ def test_victims_and_attackers_of_an_attack_named_in_a_phrase(extract):
     assert any("Taliban" in n for n in names(ev["actor"])) and ev["recipient"]
     ev = one(extract("Syrian rebels engaged Filipino peacekeepers in a firefight in the Golan Heights."), "ASSAULT")
     assert {"SYR", "PHL"} <= countries(ev["actor"])  # two-sided fighting: every party acts (PLOVER)
+
+
+def test_a_captured_city_named_with_an_adjective_has_no_recipient(extract):
+    ev = one(extract("Islamic State fighters took control of the central Syrian city of Palmyra on Wednesday."),
+             "COERCE")
+    assert ev["mode"] == "seize" and ev["recipient"] == [] and ev["location"]["name"] == "Palmyra"

@@ -133,7 +133,9 @@ class EventExtractor(MentionResolver):
             inner.append(c)
             stack.extend(k for k in c.children if k.dep_ in NP_INNER or k.dep_ == "pobj")
         for t in sorted(inner, key=lambda t: t.i):
-            if t.i in m.actor_at:
+            if t.i in m.actor_at and not (t.i != head.i and t.head.lemma_.lower() in PLACE_NOUNS | NAMED_PLACE_NOUNS
+                                          and t.dep_ in ("amod", "compound", "nmod")):
+                # "the central Syrian city of Palmyra" is a place, not Syrians
                 return _copy(m.actor_at[t.i][2], head.doc, m.actor_at[t.i])
         for c in head.children:
             if c.dep_ == "appos":  # "Zalmay Khalilzad, a US peace envoy"
