@@ -347,11 +347,13 @@ class EventExtractor(MentionResolver):
             lemma = t.lemma_.lower()
             kids = list(t.children)
             if any(c.dep_ == "neg" for c in kids) and (i == 0 or chain[i - 1].dep_ in ("xcomp", "dobj", "ccomp")):
-                return "negated", " ".join(c.text for c in kids if c.dep_ == "neg") + " " + t.text, None, None
+                modality, evidence = "negated", " ".join(c.text for c in kids if c.dep_ == "neg") + " " + t.text
+                break
             if i > 0 and self.lex.is_cue(lemma, "negate") and chain[i - 1].dep_ in ("xcomp", "pcomp", "ccomp",
                                                                                     "dobj", "prep", "pobj"):
                 if t.pos_ in ("VERB", "AUX"):
-                    return "negated", t.text, None, None
+                    modality, evidence = "negated", t.text
+                    break
             if i <= 1:
                 part = _participle(tok) if i == 0 and tok.pos_ == "NOUN" else None
                 for c in kids + (list(part.children) if part is not None else []):
