@@ -50,8 +50,8 @@ def _pipeline(processes: int, batch_size: int = 16, verbs: tuple[str, ...] = ())
             triggers, report = triggers_from_dictionary(path)
         except (VerbDictionaryError, OSError) as exc:
             _fail(str(exc))
-        for trigger in triggers:
-            lexicon.add(trigger)
+        for trigger in reversed(triggers):  # the dictionary's codes win over the shipped lexicon's
+            lexicon.add(trigger, first=True)
         click.echo(f"eventwire: {report.summary()}", err=True)
     return Pipeline(n_process=processes, batch_size=batch_size, extractor=EventExtractor(lexicon=lexicon))
 

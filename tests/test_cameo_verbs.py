@@ -126,11 +126,13 @@ def test_triggers_can_be_added_to_a_fresh_lexicon():
     triggers, _ = triggers_from_dictionary(PETRARCH / "CAMEO.2.0.txt")
     lex = Lexicon.load()
     shipped = list(lex.triggers[("attack", "VERB")])
-    for t in triggers:
-        lex.add(t)
+    for t in reversed(triggers):
+        lex.add(t, first=True)
     bucket = lex.triggers[("attack", "VERB")]
-    # the shipped bare trigger still comes before the dictionary's bare one
-    assert [t for t in bucket if t.extra is None][0] == [t for t in shipped if t.extra is None][0]
+    # the user's dictionary wins over the shipped lexicon: its bare trigger comes first, the shipped one stays
+    bare = [t for t in bucket if t.extra is None]
+    assert bare[0] != [t for t in shipped if t.extra is None][0] and [t for t in shipped if t.extra is None][0] in bare
+    assert [t.extra for t in bucket].index(None) == sum(1 for t in bucket if t.extra)  # two-word lines first
     assert ("denounce", "VERB") in lex.triggers
 
 

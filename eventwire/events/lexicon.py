@@ -61,10 +61,11 @@ class Lexicon:
                 lex.phrase_cues.setdefault(row["kind"], set()).add((words[0], " ".join(words[1:])))
         return lex
 
-    def add(self, trig: Trigger) -> None:
-        """Add one trigger; lines with a second word are tried before the bare lemma."""
+    def add(self, trig: Trigger, first: bool = False) -> None:
+        """Add one trigger; lines with a second word are tried before the bare lemma. `first`: before the lines
+        of the same word already there (a user's dictionary overrides the shipped lexicon)."""
         bucket = self.triggers.setdefault((trig.lemma, trig.pos), [])
-        bucket.append(trig)
+        bucket.insert(0, trig) if first else bucket.append(trig)
         bucket.sort(key=lambda t: t.extra is None)
 
     def is_cue(self, lemma: str, kind: str) -> bool:
