@@ -268,3 +268,32 @@ def test_a_captured_city_named_with_an_adjective_has_no_recipient(extract):
     ev = one(extract("Islamic State fighters took control of the central Syrian city of Palmyra on Wednesday."),
              "COERCE")
     assert ev["mode"] == "seize" and ev["recipient"] == [] and ev["location"]["name"] == "Palmyra"
+
+
+@pytest.mark.parametrize("sentence, event_type, cameo", [
+    ("Egypt and Jordan restored diplomatic ties on Monday.", "SUPPORT", "054"),
+    ("Kenya and Uganda signed a border agreement in Nairobi.", "SUPPORT", "057"),
+    ("Turkey and Russia held a summit in Sochi.", "CONSULT", "040"),
+    ("Russia expelled two British diplomats on Tuesday.", "SANCTION", "166"),
+    ("Japan suspended aid to Myanmar after the coup.", "SANCTION", "162"),
+    ("Israel lifted the blockade on Gaza.", "RETREAT", "0872"),
+    ("Police took 20 protesters into custody in Cairo.", "COERCE", "173"),
+    ("Thousands of workers went on strike in Lagos.", "PROTEST", "143"),
+    ("Protesters blocked roads in Beirut.", "PROTEST", "144"),
+    ("Pakistan put its troops on alert along the border with India.", "MOBILIZE", "152"),
+    ("Rebels and Congolese soldiers exchanged fire near Goma.", "ASSAULT", "193"),
+])
+def test_trigger_lexicon_covers_plover_types(extract, sentence, event_type, cameo):
+    """Phrases of the trigger lexicon (verb + object word, verb + particle + noun) code the type the crosswalk gives."""
+    ev = one(extract(sentence), event_type)
+    assert ev["cameo"] == cameo
+
+
+@pytest.mark.parametrize("sentence", [
+    "He pleaded guilty to fraud.",
+    "SpaceX launched a rocket from Florida.",
+    "The ministry issued a press release on Monday.",
+])
+def test_trigger_lexicon_phrases_do_not_fire_on_everyday_senses(extract, sentence):
+    """Phrase lines keep common words (plead, launch, release) from coding events in their everyday senses."""
+    assert extract(sentence) == []
