@@ -297,3 +297,17 @@ def test_trigger_lexicon_covers_plover_types(extract, sentence, event_type, came
 def test_trigger_lexicon_phrases_do_not_fire_on_everyday_senses(extract, sentence):
     """Phrase lines keep common words (plead, launch, release) from coding events in their everyday senses."""
     assert extract(sentence) == []
+
+
+@pytest.mark.parametrize("sentence,derived", [
+    ("Palestinian leaders said they would boycott all official contact with the United States.", "THREATEN"),
+    ("Palestinians and Israelis failed to reach agreement on the fate of the offices on Sunday.", "REJECT"),
+    ("Afghan rebel leaders said they would meet the UN mediator if he gave them a veto.", "AGREE"),
+])
+def test_stated_intent_and_failure_are_verbal_events(extract, sentence, derived):
+    one(extract(sentence), derived)
+
+
+def test_a_visit_is_a_meeting_with_its_host(extract):
+    ev = one(extract("Iraqi President Saddam Hussein arrived in Amman on a previously unannounced visit."), "CONSULT")
+    assert "IRQ" in countries(ev["actor"]) and "JOR" in countries(ev["recipient"])

@@ -83,8 +83,13 @@ class EventExtractor(MentionResolver):
                 return trig
             if pos == "VERB":
                 words = trig.extra.split()
+                # the verb's words: its children, what its prepositions take, and what its object is made of
+                # ("gave 5 million dollars of aid", "ended mediation efforts")
                 kids = {c.lemma_.lower() for c in tok.children} | {
-                    g.lemma_.lower() for c in tok.children if c.dep_ == "prep" for g in c.children}
+                    g.lemma_.lower() for c in tok.children if c.dep_ in ("prep", "dobj")
+                    for g in c.children if g.dep_ in ("pobj", "prep", "compound", "amod")} | {
+                    p.lemma_.lower() for c in tok.children if c.dep_ == "dobj"
+                    for g in c.children if g.dep_ == "prep" and g.lower_ == "of" for p in g.children}
                 if all(w in kids for w in words):
                     return trig
             else:
@@ -305,6 +310,8 @@ class EventExtractor(MentionResolver):
                         actor += self._actors(g, m, date_iso)
                     else:
                         recipient += self._actors(g, m, date_iso)
+        if self._travels_to(tok) and not recipient and trig.quad_class != 4:  # "arrived in Amman on a visit"
+            recipient = self._embedded_recipient(tok.head.head, m, actor, date_iso)
         if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "during") and not recipient:
             gov = tok.head.head  # "three soldiers died in a Taliban ambush": the dead are the ones attacked
             if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() in ("die", "perish", "kill", "wound", "injure"):
@@ -314,7 +321,7 @@ class EventExtractor(MentionResolver):
         # A light verb lends its subject: "Hezbollah launched an offensive", "X carried out strikes".
         if tok.dep_ in OBJECTS | {"pobj"} and not own:
             gov = _noun_governor(tok)
-            if gov.pos_ in ("VERB", "AUX") and (self._cue(gov, "light")
+            if gov.pos_ in ("VERB", "AUX") and (self._cue(gov, "light") or self._travels_to(tok)
                                                 or gov.lemma_ in ("claim", "accuse", "blame")):
                 if gov.lemma_ in ("accuse", "blame"):  # "accused X of the attack": X is the actor
                     actor += [r for c in gov.children if c.dep_ in OBJECTS for r in self._actors(c, m, date_iso)]
@@ -361,6 +368,9 @@ class EventExtractor(MentionResolver):
                         modality, evidence = "planned", c.text + " " + t.text
                     elif c.dep_ == "aux" and c.lower_ in ("must", "should") and modality == "asserted":
                         modality, evidence = "hypothetical", c.text + " " + t.text  # demanded, not done
+                    elif c.dep_ == "aux" and c.lower_ == "would" and t.dep_ == "ccomp" and self._cue(
+                            t.head, "report") and modality == "asserted":
+                        modality, evidence = "planned", c.text + " " + t.text  # "said they would boycott"
                     elif c.dep_ == "aux" and c.lower_ in ("could", "might", "may", "would"):
                         modality, evidence = "hypothetical", c.text + " " + t.text
                     elif c.dep_ == "mark" and c.lower_ in ("if", "unless"):
@@ -369,7 +379,9 @@ class EventExtractor(MentionResolver):
                         modality, evidence = "reported", c.text
                     elif c.dep_ == "advmod" and self.lex.is_cue(c.lower_, "alleged_adv"):
                         modality, evidence = "alleged", c.text
-            if i > 0 and chain[i - 1].dep_ == "xcomp" and self.lex.is_cue(lemma, "plan") and modality == "asserted":
+            infinitive = chain[i - 1].dep_ == "xcomp" or (i > 0 and chain[i - 1].dep_ == "advcl" and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in chain[i - 1].children))  # "sworn to fight"
+            if i > 0 and infinitive and self._cue(t, "plan") and modality == "asserted":
                 modality, evidence = "planned", t.text + " to"
             if (i > 0 and t.pos_ == "NOUN" and lemma in PLAN_NOUNS and modality == "asserted"
                     and chain[i - 1].dep_ in ("acl", "compound", "relcl")):
@@ -541,7 +553,9 @@ class EventExtractor(MentionResolver):
         for tok, trig in found:
             if trig.pos == "NOUN":
                 absorbed = any(h.i in verbs and verbs[h.i].quad_class == trig.quad_class
-                               for h in list(tok.ancestors)[:4])
+                               for h in list(tok.ancestors)[:4]) or any(
+                    h.i in verbs and verbs[h.i].extra and tok.lemma_.lower() in verbs[h.i].extra.split()
+                    for h in list(tok.ancestors)[:2])  # "lodged a protest" is the verb's phrase, one event
                 if absorbed or ("standalone" not in trig.flags and not self._governed_by_light_verb(tok)):
                     continue
             kept.append((tok, trig))
@@ -630,7 +644,7 @@ class EventExtractor(MentionResolver):
         derived: list[tuple[str, list[ActorRef], list[ActorRef], str]] = []
         if ev.modality == "planned" and self.lex.is_cue(cue, "intent") and ev.event_type not in (
                 "AGREE", "THREATEN", "REQUEST", "ACCUSE", "REJECT"):
-            conditional = any(c.dep_ == "advcl" and any(k.dep_ == "mark" and k.lower_ in ("unless", "if")
+            conditional = any(c.dep_ == "advcl" and any(k.dep_ == "mark" and k.lower_ == "unless"
                                                         for k in c.children) for c in tok.children)
             # "will withdraw unless…" is a threat whatever it promises; a plain intent to cooperate agrees
             verbal = "AGREE" if QUAD_CLASS[ev.event_type] in (1, 2) and not conditional else "THREATEN"
@@ -638,6 +652,8 @@ class EventExtractor(MentionResolver):
         if ev.modality == "negated" and word in ("not", "n't", "never") and ev.event_type != "REJECT" and any(
                 c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll", "wo") for c in tok.children):
             derived.append(("REJECT", ev.actor, ev.recipient, "120"))  # "will not meet their demands"
+        if ev.modality == "negated" and cue == "fail" and QUAD_CLASS[ev.event_type] == 1:
+            derived.append(("REJECT", ev.actor, ev.recipient, "120"))  # "failed to reach agreement"
         if ev.modality == "hypothetical" and cue in ("must", "should") and ev.event_type != "REQUEST":
             speaker = self._actors(source_tok, m, None) if source_tok is not None else []
             derived.append(("REQUEST", speaker, ev.actor, "100"))
@@ -681,8 +697,12 @@ class EventExtractor(MentionResolver):
     def _governed_by_light_verb(self, tok: Token) -> bool:
         gov = _noun_governor(tok)
         return (tok.dep_ in OBJECTS | {"pobj", "nsubj", "nsubjpass"}
-                and gov.pos_ in ("VERB", "AUX") and (self._cue(gov, "light")
+                and gov.pos_ in ("VERB", "AUX") and (self._cue(gov, "light") or self._travels_to(tok)
                                                      or gov.lemma_ in ("claim", "accuse", "blame", "agree")))
+
+    def _travels_to(self, tok: Token) -> bool:
+        """A noun event someone travels to: "arrived in Amman on a visit", "left for talks in Geneva"."""
+        return tok.dep_ == "pobj" and tok.head.lower_ in ("on", "for") and self._cue(tok.head.head, "travel")
 
     def _event(self, document: Document, doc: Doc, tok: Token, sent: Span, event_type: str, mode, cameo,
                actor, recipient, location, when, modality, evidence, attribution) -> Event:

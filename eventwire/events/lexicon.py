@@ -62,11 +62,11 @@ class Lexicon:
         return lex
 
     def add(self, trig: Trigger, first: bool = False) -> None:
-        """Add one trigger; lines with a second word are tried before the bare lemma. `first`: before the lines
+        """Add one trigger; lines with more words are tried before shorter ones and the bare lemma. `first`: before the lines
         of the same word already there (a user's dictionary overrides the shipped lexicon)."""
         bucket = self.triggers.setdefault((trig.lemma, trig.pos), [])
         bucket.insert(0, trig) if first else bucket.append(trig)
-        bucket.sort(key=lambda t: t.extra is None)
+        bucket.sort(key=lambda t: -len(t.extra.split()) if t.extra else 0)  # the most specific line first
 
     def is_cue(self, lemma: str, kind: str) -> bool:
         return lemma in self.cues.get(kind, ())

@@ -484,10 +484,12 @@ class MentionResolver:
             head = head.head
             if self.lex.is_cue(head.lemma_.lower(), "report"):
                 subj, passive = _subject(head)
-                if subj is not None and not passive and subj.i in m.actor_at:
-                    ref = m.actor_at[subj.i][2]
+                named = next((k for k in [subj, *(subj.lefts if subj is not None else ())]
+                              if k.i in m.actor_at and (k is subj or k.dep_ in ("compound", "amod", "poss"))), None)
+                if subj is not None and not passive and named is not None:  # "Afghan rebel leaders said they…"
+                    ref = m.actor_at[named.i][2]
                     if (ref.type == "person") == person:
-                        found = _copy(ref, pron.doc, m.actor_at[subj.i])
+                        found = _copy(ref, pron.doc, m.actor_at[named.i])
                         found.reason = f"{pron.text!r} refers to {found.text!r}, who says it"
                         return found
                 elif (subj is not None and not passive and not person and pron.lower_ in ("they", "their", "them")
@@ -765,7 +767,7 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
             t = gov
         elif t.dep_ == "pcomp" and head.dep_ == "prep":
             gov = head.head
-            if head.lower_ == "of" and gov.lemma_ in ("accuse", "blame", "suspect", "charge", "convict"):
+            if head.lower_ in ("of", "with") and gov.lemma_ in ("accuse", "blame", "suspect", "charge", "convict"):
                 obj = next((c for c in gov.children if c.dep_ in OBJECTS), None)  # "accused Turkey of allowing"
                 if obj is not None:
                     return obj, False
