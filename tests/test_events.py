@@ -311,3 +311,18 @@ def test_stated_intent_and_failure_are_verbal_events(extract, sentence, derived)
 def test_a_visit_is_a_meeting_with_its_host(extract):
     ev = one(extract("Iraqi President Saddam Hussein arrived in Amman on a previously unannounced visit."), "CONSULT")
     assert "IRQ" in countries(ev["actor"]) and "JOR" in countries(ev["recipient"])
+
+
+@pytest.mark.parametrize("sentence", ["Both sides also oppose Houthi rebels.", "Both groups seek to overthrow Assad."])
+def test_a_standing_stance_is_background_not_an_event(extract, sentence):
+    assert extract(sentence) == []
+
+
+def test_a_light_verb_gives_way_to_the_event_noun_it_takes(extract):
+    events = extract("Saudi Arabia began supporting the government, providing airstrikes with its air force.")
+    assert "ASSAULT" in {e["event_type"] for e in events} and "AID" not in {e["event_type"] for e in events}
+
+
+def test_naming_something_is_no_call_for_it(extract):
+    events = extract('The prime minister spoke out against the attack, calling it "an aggression on Iraq".')
+    assert "REQUEST" not in {e["event_type"] for e in events}

@@ -40,6 +40,9 @@ from eventwire.model import ActorRef, Document, Event, Place, TimeSpan
 
 # Dependencies followed down from a verbal act to the party its complement acts on.
 EMBEDDED = frozenset({"xcomp", "dobj", "dative", "pobj", "prep", "poss", "compound", "ccomp", "pcomp", "acl"})
+# Words of a phrase line that must hang from the verb itself ("call for", "call off"), never from its object.
+PARTICLES = frozenset({"for", "on", "upon", "off", "up", "out", "over", "down", "to", "with", "against", "into",
+                       "from", "at", "in", "of", "by", "away", "back"})
 # Nouns that count or gather a party: "thousands of Nigerians", "a group of elders".
 QUANTITIES = frozenset({"ten", "tens", "hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "score",
                         "scores", "million", "millions", "group", "number", "crowd", "crowds", "band", "handful",
@@ -86,11 +89,12 @@ class EventExtractor(MentionResolver):
                 # the verb's words: its children, what its prepositions take, and what its object is made of
                 # ("gave 5 million dollars of aid", "ended mediation efforts")
                 kids = {c.lemma_.lower() for c in tok.children} | {
-                    g.lemma_.lower() for c in tok.children if c.dep_ in ("prep", "dobj")
-                    for g in c.children if g.dep_ in ("pobj", "prep", "compound", "amod")} | {
+                    g.lemma_.lower() for c in tok.children if c.dep_ == "prep" for g in c.children}
+                deep = {g.lemma_.lower() for c in tok.children if c.dep_ == "dobj"
+                        for g in c.children if g.dep_ in ("compound", "amod")} | {
                     p.lemma_.lower() for c in tok.children if c.dep_ == "dobj"
                     for g in c.children if g.dep_ == "prep" and g.lower_ == "of" for p in g.children}
-                if all(w in kids for w in words):
+                if all(w in kids or (w in deep and w not in PARTICLES) for w in words):
                     return trig
             else:
                 mods = [c.lemma_.lower() for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")]
@@ -548,6 +552,12 @@ class EventExtractor(MentionResolver):
                 found.append((tok, trig))
         # Fold a noun trigger into a verb trigger of the same quad that governs it ("launched an attack" is
         # one event with the light verb's subject; "the strike killed 12" is one event).
+        # A bare verb trigger that is also a light verb gives way to the event noun it takes: "providing
+        # airstrikes" is an attack, "gave a warning" a threat.
+        nouns = {t.i: tr for t, tr in found if tr.pos == "NOUN"}
+        found = [(t, tr) for t, tr in found if not (
+            tr.pos == "VERB" and tr.extra is None and self._cue(t, "light") and any(
+                c.dep_ in OBJECTS and c.i in nouns and nouns[c.i].quad_class != tr.quad_class for c in t.children))]
         verbs = {t.i: tr for t, tr in found if tr.pos == "VERB"}
         kept: list[tuple[Token, Trigger]] = []
         for tok, trig in found:
@@ -605,6 +615,10 @@ class EventExtractor(MentionResolver):
             recipient = [r for r in recipient if not (r.type == "generic" and r.name == "people")]
         if QUAD_CLASS[event_type] != 4 and not actor and not recipient:
             return []  # "the agreement", "to be investigated": a verbal or cooperative act by no one named
+        if trig.pos == "VERB" and tok.tag_ in ("VBP", "VBZ") and self._cue(tok, "stative") and not any(
+                c.dep_ in ("aux", "auxpass") for c in tok.children) and not any(
+                _sent(tok).start_char <= start < _sent(tok).end_char for start, _end, _span in m.times):
+            return []  # "both sides oppose the Houthis", "both groups seek to overthrow Assad": a standing stance
         arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
         subj, passive = _subject(tok) if trig.pos == "VERB" else (None, False)
         location = self._location(tok, place_obj, m, arg_heads, [subj] if subj is not None and not passive else [])
