@@ -326,3 +326,9 @@ def test_a_light_verb_gives_way_to_the_event_noun_it_takes(extract):
 def test_naming_something_is_no_call_for_it(extract):
     events = extract('The prime minister spoke out against the attack, calling it "an aggression on Iraq".')
     assert "REQUEST" not in {e["event_type"] for e in events}
+
+
+def test_a_court_allowing_a_candidate_concedes_to_him(extract):
+    ev = one(extract("The Ivory Coast's Supreme Court decided to allow candidate Alassane Ouattara to participate in "
+                     "the elections."), "CONCEDE")
+    assert "CIV" in countries(ev["actor"]) and "CIV" in countries(ev["recipient"])

@@ -223,12 +223,13 @@ class EventExtractor(MentionResolver):
                         sub = self._trigger(g) if g.dep_ == "pobj" else None
                         if sub is not None and sub.quad_class == trig.quad_class:
                             actor += self._noun_actors(g, m, date_iso)
-                if not recipient and trig.event_type in ("REQUEST", "ACCUSE", "THREATEN", "AGREE", "REJECT"):
-                    # "demanded that the US cancel the sale": the one asked is the subject of the clause asked for
-                    clause = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-                    csubj = _subject(clause)[0] if clause is not None else None
-                    if csubj is not None and csubj.head.i == clause.i:
-                        recipient += self._actors(csubj, m, date_iso)
+            if not recipient and trig.quad_class != 4:
+                # "demanded that the US cancel the sale", "allowed Ouattara to run": the one asked or let is the
+                # subject of the clause the verb governs
+                clause = next((c for c in tok.children if c.dep_ in ("ccomp", "xcomp")), None)
+                csubj = _subject(clause)[0] if clause is not None else None
+                if csubj is not None and csubj.head.i == clause.i:
+                    recipient += self._actors(csubj, m, date_iso)
         else:
             actor, recipient, place_obj = self._noun_arguments(tok, trig, m, date_iso)
         if not recipient and trig.quad_class != 4:
@@ -809,6 +810,8 @@ def _has_object(tok: Token, trig: Trigger) -> bool:
     for c in tok.children:
         if c.dep_ in OBJECTS or c.dep_ in PASSIVE_SUBJECTS:
             return True
+        if c.dep_ in ("ccomp", "xcomp") and any(k.dep_ in SUBJECTS for k in c.children):
+            return True  # "allowed Ouattara to run": the clause's subject is the one acted on
         if c.dep_ == "prep" and c.lower_ in trig.recipient_preps:
             return True
     return False

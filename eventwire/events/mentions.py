@@ -352,10 +352,13 @@ class MentionResolver:
                 continue
             name = _strip_det(doc[start:end]).text
             country = (office.country if office is not None else None) or _main_country_iso3(m)
-            if country is None:  # the one country named before the person in the sentence, if only one
-                named = {m.actor_at[i][2].country for i in range(_sent(doc[start]).start, start)
-                         if i in m.actor_at and m.actor_at[i][2].country}
-                country = named.pop() if len(named) == 1 else None
+            if country is None:  # the one country named in the person's sentence, before it first
+                sent = _sent(doc[start])
+                for span in (range(sent.start, start), range(end, sent.end)):
+                    named = {m.actor_at[i][2].country for i in span if i in m.actor_at and m.actor_at[i][2].country}
+                    if named:
+                        country = named.pop() if len(named) == 1 else None
+                        break
             for t in title:  # "Interior" of "Interior Minister X" is part of the title, not an organisation
                 for i in range(t.left_edge.i, t.i + 1):
                     m.named_at.pop(i, None)
