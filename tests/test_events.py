@@ -332,3 +332,11 @@ def test_a_court_allowing_a_candidate_concedes_to_him(extract):
     ev = one(extract("The Ivory Coast's Supreme Court decided to allow candidate Alassane Ouattara to participate in "
                      "the elections."), "CONCEDE")
     assert "CIV" in countries(ev["actor"]) and "CIV" in countries(ev["recipient"])
+
+
+def test_what_one_party_says_another_must_do_is_a_demand(extract):
+    ev = one(extract("The Bush administration declared Tuesday that China must drop barriers to U.S. exports."),
+             "REQUEST")
+    assert "USA" in countries(ev["actor"]) and "CHN" in countries(ev["recipient"])
+    ev = one(extract("The Red Cross said US and British forces must ensure security."), "REQUEST")
+    assert {"USA", "GBR"} <= countries(ev["recipient"])

@@ -114,9 +114,14 @@ class EventExtractor(MentionResolver):
             return []
         out: list[ActorRef] = []
         for head in [tok, *_conjuncts(tok)]:
-            ref = self._actor_of_np(head, m)
-            if ref is not None and all(ref.id != r.id or ref.name != r.name for r in out):
-                out.append(ref)
+            refs = [self._actor_of_np(head, m)]
+            for c in head.children:  # "US and British forces": coordinated modifiers name one party each
+                if c.dep_ in ("nmod", "amod", "compound") and c.conjuncts and c.i in m.actor_at:
+                    refs += [_copy(m.actor_at[k.i][2], head.doc, m.actor_at[k.i])
+                             for k in (c, *c.conjuncts) if k.i in m.actor_at]
+            for ref in refs:
+                if ref is not None and all(ref.id != r.id or ref.name != r.name for r in out):
+                    out.append(ref)
         return out
 
     def _actor_of_np(self, head: Token, m: Mentions) -> ActorRef | None:
@@ -576,6 +581,7 @@ class EventExtractor(MentionResolver):
             for ev in self._code(tok, trig, m, document, doc, seen_types):
                 events.append(ev)
                 seen_types.add(ev.event_type)
+        events += self._demands(doc, m, document, events)
         document.actors = self._mention_list(doc, m)
         return _merge_same_sentence(events)
 
@@ -647,6 +653,37 @@ class EventExtractor(MentionResolver):
         main = self._event(document, doc, tok, _sent(tok), event_type, mode, cameo, actor, recipient,
                            location, when, modality, evidence, attribution)
         return [main, *self._spoken(main, tok, m, source_tok)]
+
+    def _demands(self, doc: Doc, m: Mentions, document: Document, events: list[Event]) -> list[Event]:
+        """What one party says another must or should do is a demand, as PLOVER codes it, whatever the act
+        asked for: "the Bush administration declared that China must drop barriers" is a REQUEST by the
+        US to China. Acts the lexicon knows already yield it (see _spoken); this covers the rest."""
+        out: list[Event] = []
+        for aux in self._where(doc, ("must", "should")):
+            clause = aux.head
+            if aux.dep_ != "aux" or clause.dep_ != "ccomp" or not (
+                    self._cue(clause.head, "report") or self._cue(clause.head, "request")):
+                continue
+            sent = _sent(clause)
+            if any(e.event_type == "REQUEST" and e.span == (sent.start_char, sent.end_char) for e in events):
+                continue
+            speaker_tok, passive = _subject(clause.head)
+            if speaker_tok is not None and speaker_tok.pos_ == "VERB":  # "The Red Cross operating in Iraq said"
+                speaker_tok = next((c for c in speaker_tok.children if c.dep_ in SUBJECTS), speaker_tok)
+            target_tok, _ = _subject(clause)
+            speaker = self._actors(speaker_tok, m, document.published) if not passive else []
+            target = self._actors(target_tok, m, document.published) if target_tok is not None else []
+            target = [t for t in target if not any(t.id and t.id == a.id for a in speaker)]
+            if not speaker or not target:
+                continue
+            location = self._location(clause, None, m, [])
+            modality, evidence, attribution, _src = self._modality(clause.head, Trigger(
+                lemma=clause.head.lemma_, pos="VERB", event_type="REQUEST", mode=None, cameo="100",
+                recipient_preps=(), flags=frozenset()), speaker, m)
+            out.append(self._event(document, doc, clause.head, sent, "REQUEST", None, "100", speaker, target,
+                                   location, self._time(clause.head, m), modality,
+                                   evidence or f"{aux.text} {clause.text}", attribution))
+        return out
 
     def _spoken(self, ev: Event, tok: Token, m: Mentions, source_tok: Token | None) -> list[Event]:
         """The verbal event a statement about a future or demanded act is in itself, as PLOVER codes it:
