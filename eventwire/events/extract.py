@@ -276,6 +276,7 @@ class EventExtractor(MentionResolver):
         Iraq"), or the author of what it answers ("rejected calls by Belarus's rulers", "a UN appeal"). A
         country or capital in that place counts as its state, as PLOVER codes it ("opened an embassy in Tehran")."""
         taken = {a.id or a.name for a in actor}
+        home = {a.country for a in actor if a.country}
         queue = [(c, 1) for c in tok.children if c.dep_ in EMBEDDED]
         places: list[ActorRef] = []
         while queue:
@@ -284,19 +285,25 @@ class EventExtractor(MentionResolver):
                 continue
             if c.pos_ in ("NOUN", "PROPN", "PRON"):
                 if self._is_place(c, m, as_place=True) and c.dep_ in ("pobj", "dobj", "compound", "poss"):
-                    ref = self.registry.resolve(_strip_det(c.doc[c.left_edge.i:c.i + 1]).text, date_iso,
-                                                metonymy=True)
-                    if ref is not None and (ref.id or ref.name) not in taken:
-                        places.append(ref)
+                    if places:
+                        continue
+                    for k in (c, *c.conjuncts):  # "aid for Romania and Poland"
+                        ref = self.registry.resolve(_strip_det(k.doc[k.left_edge.i:k.i + 1]).text, date_iso,
+                                                    metonymy=True)
+                        # a place of the actor's own country is where it acts, not whom it acts on
+                        if ref is not None and (ref.id or ref.name) not in taken and not (
+                                ref.country and ref.country in home):
+                            places.append(ref)
                 else:
                     ref = self._actor_of_np(c, m) if c.dep_ != "compound" or c.i in m.actor_at else None
                     if ref is not None and (ref.id or ref.name) not in taken and not (
-                            ref.type == "generic" and ref.name == "people"):
+                            ref.type == "generic" and ref.name == "people") and not (
+                            ref.type == "state" and ref.country in home):  # "promised to democratize Serbia"
                         return [ref, *(r for r in self._actors(c, m, date_iso)[1:]
                                        if (r.id or r.name) not in taken)]
             if depth < 4:
                 queue += [(k, depth + 1) for k in c.children if k.dep_ in EMBEDDED]
-        return places[:1]
+        return places
 
     def _symmetric(self, tok: Token) -> bool:
         trig = self._trigger(tok)
@@ -694,7 +701,8 @@ class EventExtractor(MentionResolver):
         said = "asserted" if ev.attribution is None else (
             "claimed" if ev.attribution.get("actor") in {a.name for a in ev.actor} else "reported")
         derived: list[tuple[str, list[ActorRef], list[ActorRef], str]] = []
-        if ev.modality == "planned" and self.lex.is_cue(cue, "intent") and ev.event_type not in (
+        named = [a for a in ev.actor if not (a.type == "generic" and a.name == "protesters")]
+        if ev.modality == "planned" and self.lex.is_cue(cue, "intent") and named and ev.event_type not in (
                 "AGREE", "THREATEN", "REQUEST", "ACCUSE", "REJECT"):
             conditional = any(c.dep_ == "advcl" and any(k.dep_ == "mark" and k.lower_ == "unless"
                                                         for k in c.children) for c in tok.children)
