@@ -340,3 +340,9 @@ def test_what_one_party_says_another_must_do_is_a_demand(extract):
     assert "USA" in countries(ev["actor"]) and "CHN" in countries(ev["recipient"])
     ev = one(extract("The Red Cross said US and British forces must ensure security."), "REQUEST")
     assert {"USA", "GBR"} <= countries(ev["recipient"])
+
+
+def test_a_mediation_mission_mediates_between_the_parties_named(extract):
+    ev = one(extract("Qatar's emir launched a mediation effort on Saturday between the Emirates and Saudi Arabia."),
+             "CONSULT")
+    assert "QAT" in countries(ev["actor"]) and {"ARE", "SAU"} <= countries(ev["recipient"])

@@ -43,6 +43,9 @@ EMBEDDED = frozenset({"xcomp", "dobj", "dative", "pobj", "prep", "poss", "compou
 # Words of a phrase line that must hang from the verb itself ("call for", "call off"), never from its object.
 PARTICLES = frozenset({"for", "on", "upon", "off", "up", "out", "over", "down", "to", "with", "against", "into",
                        "from", "at", "in", "of", "by", "away", "back"})
+# Nouns that hold the event of the noun modifying them: "a mediation mission", "an aid programme".
+CONTAINERS = frozenset({"mission", "effort", "campaign", "drive", "bid", "initiative", "programme", "program",
+                        "operation", "process", "package"})
 # Nouns that count or gather a party: "thousands of Nigerians", "a group of elders".
 QUANTITIES = frozenset({"ten", "tens", "hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "score",
                         "scores", "million", "millions", "group", "number", "crowd", "crowds", "band", "handful",
@@ -59,7 +62,9 @@ class EventExtractor(MentionResolver):
 
 
     # ---------------------------------------------------------------- triggers
-    def _trigger(self, tok: Token) -> Trigger | None:
+    def _trigger(self, tok: Token, as_head: bool = False) -> Trigger | None:
+        """The lexicon line a word triggers, or None. `as_head`: a noun modifying a container noun
+        ("a mediation mission"), read as if it were the head."""
         if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
             pos = "VERB"
         elif tok.pos_ in ("NOUN", "PROPN"):
@@ -69,7 +74,7 @@ class EventExtractor(MentionResolver):
         if pos == "NOUN" and any(c.dep_ in ("compound", "amod") and self.lex.is_cue(c.lemma_.lower(), "not_event")
                                  for c in tok.children):
             return None  # "a heart attack", "a legal battle", "a trade war"
-        if pos == "NOUN" and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+        if pos == "NOUN" and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and not as_head:
             return None  # a modifier of another noun: "the main fighting force", "attack helicopters"
         bucket = next((self.lex.triggers[(w, pos)] for w in _lemmas(tok) if (w, pos) in self.lex.triggers), None)
         if not bucket and pos == "VERB" and tok.tag_ == "VBG":  # "the shelling", "fighting" tagged as verbs
@@ -322,10 +327,10 @@ class EventExtractor(MentionResolver):
                     if self._is_place(g, m, as_place=c.lower_ in INSIDE_PREPS):
                         place_obj = g  # "an incursion into northeast Syria": where, not whom
                         continue
-                    if c.lower_ == "between" or (trig.event_type == "ASSAULT" and "symmetric" in trig.flags
-                                                 and c.lower_ == "with"):
+                    if (c.lower_ == "between" and trig.mode != "third-party") or (
+                            trig.event_type == "ASSAULT" and "symmetric" in trig.flags and c.lower_ == "with"):
                         actor += self._actors(g, m, date_iso)
-                    else:
+                    else:  # "mediation between X and Y": the mediated parties receive it
                         recipient += self._actors(g, m, date_iso)
         if self._travels_to(tok) and not recipient and trig.quad_class != 4:  # "arrived in Amman on a visit"
             recipient = self._embedded_recipient(tok.head.head, m, actor, date_iso)
@@ -565,6 +570,13 @@ class EventExtractor(MentionResolver):
                 found.append((tok, trig))
         # Fold a noun trigger into a verb trigger of the same quad that governs it ("launched an attack" is
         # one event with the light verb's subject; "the strike killed 12" is one event).
+        # A container noun takes the event of the noun that modifies it: "undertook a mediation mission
+        # between X and Y", "launched a mediation effort", "a relief operation".
+        for tok in self._where(doc, CONTAINERS, lemma=True):
+            child = next((c for c in tok.children if c.dep_ == "compound" and c.pos_ == "NOUN"), None)
+            trig = self._trigger(child, as_head=True) if tok.pos_ == "NOUN" and child is not None else None
+            if trig is not None and trig.pos == "NOUN" and not any(t.i == tok.i for t, _tr in found):
+                found.append((tok, trig))
         # A bare verb trigger that is also a light verb gives way to the event noun it takes: "providing
         # airstrikes" is an attack, "gave a warning" a threat.
         nouns = {t.i: tr for t, tr in found if tr.pos == "NOUN"}
