@@ -83,7 +83,8 @@ class EventExtractor(MentionResolver):
             return None
         for trig in bucket:
             if trig.extra is None:
-                if "needs_object" in trig.flags and not _has_object(tok, trig):
+                if "needs_object" in trig.flags and not _has_object(tok, trig) and not (
+                        pos == "NOUN" and self._governed_by_light_verb(tok)):  # "staged rallies"
                     continue
                 if pos == "VERB" and any(c.dep_ == "prt" and c.lemma_ not in ("up", "down", "off", "out")
                                          for c in tok.children):
