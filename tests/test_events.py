@@ -346,3 +346,8 @@ def test_a_mediation_mission_mediates_between_the_parties_named(extract):
     ev = one(extract("Qatar's emir launched a mediation effort on Saturday between the Emirates and Saudi Arabia."),
              "CONSULT")
     assert "QAT" in countries(ev["actor"]) and {"ARE", "SAU"} <= countries(ev["recipient"])
+
+
+def test_people_named_by_what_they_are_belong_where_the_event_happened(extract):
+    ev = one(extract("Twelve civilians were killed in a US drone strike in Paktia province on Monday."), "ASSAULT")
+    assert countries(ev["recipient"]) == {"AFG"} and "placed where the event happened" in ev["recipient"][0]["reason"]

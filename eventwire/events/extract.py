@@ -7,6 +7,7 @@ One trigger gives one event; a noun trigger that is an argument of a verb trigge
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
@@ -43,6 +44,8 @@ EMBEDDED = frozenset({"xcomp", "dobj", "dative", "pobj", "prep", "poss", "compou
 # Words of a phrase line that must hang from the verb itself ("call for", "call off"), never from its object.
 PARTICLES = frozenset({"for", "on", "upon", "off", "up", "out", "over", "down", "to", "with", "against", "into",
                        "from", "at", "in", "of", "by", "away", "back"})
+# Sectors of generic parties that are people of a place rather than of a state or an armed group.
+PEOPLE_SECTORS = frozenset({"CVL", "LAB", "EDU", "AGR", "BUS", "REF", "HLH", "MED"})
 # Nouns that hold the event of the noun modifying them: "a mediation mission", "an aid programme".
 CONTAINERS = frozenset({"mission", "effort", "campaign", "drive", "bid", "initiative", "programme", "program",
                         "operation", "process", "package"})
@@ -663,6 +666,11 @@ class EventExtractor(MentionResolver):
         if home:
             actor = [self._localise(r, home, document.published) for r in actor]
             recipient = [self._localise(r, home, document.published) for r in recipient]
+        if location is not None and location.country_code:
+            # People named only by what they are ("students", "demonstrators", "civilians") are of the country
+            # where the event happened, as ACLED codes "Protesters (Iraq)"
+            actor = [_of_country(r, location.country_code) for r in actor]
+            recipient = [_of_country(r, location.country_code) for r in recipient]
         when = self._time(tok, m)
         modality, evidence, attribution, source_tok = self._modality(tok, trig, actor, m)
         if subj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
@@ -825,6 +833,19 @@ def _lemmas(tok: Token) -> list[str]:
         elif word.endswith("s"):
             out += [word[:-1]]
     return out
+
+
+def _of_country(ref: ActorRef, iso2: str) -> ActorRef:
+    """A generic party of the people (civilians, students, workers, protesters) placed in a country."""
+    if ref.type != "generic" or ref.country or ref.sector not in PEOPLE_SECTORS:
+        return ref
+    from eventwire.geo import country_iso3
+
+    iso3 = country_iso3(iso2)
+    if iso3 is None:
+        return ref
+    return replace(ref, country=iso3, reason=f"{ref.text!r}, a generic party, placed where the event happened "
+                                             f"({iso3})")
 
 
 def _cited(sent: Span) -> Token | None:
