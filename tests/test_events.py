@@ -351,3 +351,9 @@ def test_a_mediation_mission_mediates_between_the_parties_named(extract):
 def test_people_named_by_what_they_are_belong_where_the_event_happened(extract):
     ev = one(extract("Twelve civilians were killed in a US drone strike in Paktia province on Monday."), "ASSAULT")
     assert countries(ev["recipient"]) == {"AFG"} and "placed where the event happened" in ev["recipient"][0]["reason"]
+
+
+def test_a_threat_is_aimed_at_the_party_of_its_condition(extract):
+    ev = one(extract("Russia has threatened to stop negotiations on nuclear weapons if the United States goes ahead "
+                     "with the deployment."), "THREATEN")
+    assert "RUS" in countries(ev["actor"]) and "USA" in countries(ev["recipient"])

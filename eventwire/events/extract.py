@@ -246,6 +246,8 @@ class EventExtractor(MentionResolver):
                     recipient += self._actors(csubj, m, date_iso)
         else:
             actor, recipient, place_obj = self._noun_arguments(tok, trig, m, date_iso)
+        if not recipient and trig.event_type == "THREATEN":
+            recipient = self._condition_party(tok, m, actor, date_iso)
         if not recipient and trig.quad_class != 4:
             recipient = self._embedded_recipient(tok, m, actor, date_iso)
         if "symmetric" in trig.flags and trig.event_type == "ASSAULT" and recipient and len(actor) >= 1:
@@ -313,6 +315,25 @@ class EventExtractor(MentionResolver):
             if depth < 4:
                 queue += [(k, depth + 1) for k in c.children if k.dep_ in EMBEDDED]
         return places
+
+    def _condition_party(self, tok: Token, m: Mentions, actor: list[ActorRef],
+                         date_iso: str | None) -> list[ActorRef]:
+        """Whom a threat is aimed at: the subject of its condition ("threatened to stop the talks if the United
+        States goes ahead", "will strike unless Baghdad accepts")."""
+        stack, seen = [tok], 0
+        while stack and seen < 12:
+            t = stack.pop(0)
+            seen += 1
+            for c in t.children:
+                if c.dep_ == "advcl" and any(k.dep_ == "mark" and k.lower_ in ("if", "unless") for k in c.children):
+                    subj, _passive = _subject(c)
+                    found = [r for r in self._actors(subj, m, date_iso) if not any(
+                        (r.id and r.id == a.id) or r.name == a.name for a in actor)] if subj is not None else []
+                    if found:
+                        return found
+                elif c.dep_ in ("xcomp", "ccomp", "conj", "dobj", "pcomp"):
+                    stack.append(c)
+        return []
 
     def _symmetric(self, tok: Token) -> bool:
         trig = self._trigger(tok)
@@ -729,7 +750,8 @@ class EventExtractor(MentionResolver):
                                                         for k in c.children) for c in tok.children)
             # "will withdraw unless…" is a threat whatever it promises; a plain intent to cooperate agrees
             verbal = "AGREE" if QUAD_CLASS[ev.event_type] in (1, 2) and not conditional else "THREATEN"
-            derived.append((verbal, ev.actor, ev.recipient, "030" if verbal == "AGREE" else "130"))
+            aimed = self._condition_party(tok, m, ev.actor, None) if verbal == "THREATEN" else []
+            derived.append((verbal, ev.actor, aimed or ev.recipient, "030" if verbal == "AGREE" else "130"))
         if ev.modality == "negated" and word in ("not", "n't", "never") and ev.event_type != "REJECT" and any(
                 c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll", "wo") for c in tok.children):
             derived.append(("REJECT", ev.actor, ev.recipient, "120"))  # "will not meet their demands"

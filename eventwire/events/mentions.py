@@ -495,6 +495,12 @@ class MentionResolver:
                         found = _copy(ref, pron.doc, m.actor_at[named.i])
                         found.reason = f"{pron.text!r} refers to {found.text!r}, who says it"
                         return found
+                elif subj is not None and not passive and not person and pron.lower_ in ("it", "its") and any(
+                        k.i in m.named_at for k in (subj, *subj.lefts)):  # "the Umma party said it will…"
+                    k = next(k for k in (subj, *subj.lefts) if k.i in m.named_at)
+                    found = self._provisional(pron.doc, *m.named_at[k.i])
+                    found.reason += f"; {pron.text!r} refers to it, who says it"
+                    return found
                 elif (subj is not None and not passive and not person and pron.lower_ in ("they", "their", "them")
                       and subj.lemma_.lower() in self.generic and subj.tag_ in ("NNS", "NNPS")):
                     # "the rebels said they had shot down…": a plural generic sayer
