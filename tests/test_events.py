@@ -357,3 +357,16 @@ def test_a_threat_is_aimed_at_the_party_of_its_condition(extract):
     ev = one(extract("Russia has threatened to stop negotiations on nuclear weapons if the United States goes ahead "
                      "with the deployment."), "THREATEN")
     assert "RUS" in countries(ev["actor"]) and "USA" in countries(ev["recipient"])
+
+
+def test_every_example_article_is_coded_without_an_extraction_error(pipeline):
+    from pathlib import Path
+
+    from eventwire.ingest import read_inputs
+
+    root = Path(__file__).resolve().parent.parent / "examples"
+    documents = [d for d in read_inputs([str(p) for p in sorted(root.iterdir()) if p.name != "README.md"])
+                 if hasattr(d, "text")]
+    failures = []
+    coded = list(pipeline.process(documents, on_error=failures.append))
+    assert not failures and len(coded) == len(documents) >= 20

@@ -487,7 +487,7 @@ class MentionResolver:
             head = head.head
             if self.lex.is_cue(head.lemma_.lower(), "report"):
                 subj, passive = _subject(head)
-                named = next((k for k in [subj, *(subj.lefts if subj is not None else ())]
+                named = next((k for k in ([subj, *subj.lefts] if subj is not None else [])
                               if k.i in m.actor_at and (k is subj or k.dep_ in ("compound", "amod", "poss"))), None)
                 if subj is not None and not passive and named is not None:  # "Afghan rebel leaders said they…"
                     ref = m.actor_at[named.i][2]
