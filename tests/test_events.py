@@ -370,3 +370,12 @@ def test_every_example_article_is_coded_without_an_extraction_error(pipeline):
     failures = []
     coded = list(pipeline.process(documents, on_error=failures.append))
     assert not failures and len(coded) == len(documents) >= 20
+
+
+def test_an_act_asked_of_another_is_a_request_and_not_done(extract):
+    events = extract("Obama wants Putin to attack Switzerland.")
+    assert one(events, "ASSAULT")["modality"] == "hypothetical"
+    ev = one(events, "REQUEST")
+    assert "USA" in countries(ev["actor"]) and "RUS" in countries(ev["recipient"])
+    ev = one(extract("The US pressed Damascus to withdraw its troops from Lebanon."), "RETREAT")
+    assert "SYR" in countries(ev["actor"]) and ev["modality"] == "hypothetical"

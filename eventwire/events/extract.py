@@ -210,6 +210,11 @@ class EventExtractor(MentionResolver):
                         two_sided = True  # "clashes between X and Y killed 20": the dead are of either side
                 else:
                     actor += self._actors(subj, m, date_iso)
+                    if not actor and subj.head.i != tok.i and self._is_place(subj, m, as_place=True):
+                        # "pressed Damascus to withdraw": a capital or country made to act is its state
+                        ref = self.registry.resolve(_strip_det(subj.doc[subj.left_edge.i:subj.i + 1]).text,
+                                                    date_iso, metonymy=True)
+                        actor += [ref] if ref is not None else []
             for c in tok.children:
                 if c.dep_ == "agent":
                     for g in c.children:
@@ -426,9 +431,15 @@ class EventExtractor(MentionResolver):
                         modality, evidence = "reported", c.text
                     elif c.dep_ == "advmod" and self.lex.is_cue(c.lower_, "alleged_adv"):
                         modality, evidence = "alleged", c.text
-            infinitive = chain[i - 1].dep_ == "xcomp" or (i > 0 and chain[i - 1].dep_ == "advcl" and any(
+            infinitive = chain[i - 1].dep_ == "xcomp" or (i > 0 and chain[i - 1].dep_ in ("advcl", "ccomp") and any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in chain[i - 1].children))  # "sworn to fight"
-            if i > 0 and infinitive and self._cue(t, "plan") and modality == "asserted":
+            own_subject = i > 0 and (any(c.dep_ in SUBJECTS for c in chain[i - 1].children) or any(
+                c.dep_ == "dobj" for c in t.children))  # "wants Putin to attack", "pressed Damascus to withdraw"
+            asked = self._cue(t, "request") or t.lemma_.lower() in ("allow", "permit") or (
+                (trig_t := self._trigger(t)) is not None and trig_t.event_type == "REQUEST")
+            if i > 0 and infinitive and asked and own_subject and modality == "asserted":
+                modality, evidence = "hypothetical", t.text + " to"  # asked of or allowed to another, not done
+            elif i > 0 and infinitive and self._cue(t, "plan") and modality == "asserted":
                 modality, evidence = "planned", t.text + " to"
             if (i > 0 and t.pos_ == "NOUN" and lemma in PLAN_NOUNS and modality == "asserted"
                     and chain[i - 1].dep_ in ("acl", "compound", "relcl")):
@@ -708,30 +719,41 @@ class EventExtractor(MentionResolver):
         asked for: "the Bush administration declared that China must drop barriers" is a REQUEST by the
         US to China. Acts the lexicon knows already yield it (see _spoken); this covers the rest."""
         out: list[Event] = []
+        asked: list[tuple[Token, Token, Token | None]] = []  # (the verb of saying or wanting, the clause, whom)
         for aux in self._where(doc, ("must", "should")):
             clause = aux.head
-            if aux.dep_ != "aux" or clause.dep_ != "ccomp" or not (
-                    self._cue(clause.head, "report") or self._cue(clause.head, "request")):
+            if aux.dep_ == "aux" and clause.dep_ == "ccomp" and self._cue(clause.head, "report"):
+                asked.append((clause.head, clause, _subject(clause)[0]))
+        for verb in self._where(doc, self.lex.cues.get("request", ()), lemma=True):
+            # "Obama wants Putin to attack", "pressed Damascus to withdraw": whom the wish is put to
+            clause = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+            if verb.pos_ != "VERB" or clause is None:
                 continue
+            whom = next((c for c in clause.children if c.dep_ in SUBJECTS), None) or next(
+                (c for c in verb.children if c.dep_ in OBJECTS), None)
+            if whom is not None:
+                asked.append((verb, clause, whom))
+        for verb, clause, target_tok in asked:
+            aux = next((c for c in clause.children if c.dep_ == "aux" and c.lower_ in ("must", "should")), None)
             sent = _sent(clause)
-            if any(e.event_type == "REQUEST" and e.span == (sent.start_char, sent.end_char) for e in events):
+            if any(e.event_type == "REQUEST" and e.span == (sent.start_char, sent.end_char) for e in events + out):
                 continue
-            speaker_tok, passive = _subject(clause.head)
+            speaker_tok, passive = _subject(verb)
             if speaker_tok is not None and speaker_tok.pos_ == "VERB":  # "The Red Cross operating in Iraq said"
                 speaker_tok = next((c for c in speaker_tok.children if c.dep_ in SUBJECTS), speaker_tok)
-            target_tok, _ = _subject(clause)
             speaker = self._actors(speaker_tok, m, document.published) if not passive else []
             target = self._actors(target_tok, m, document.published) if target_tok is not None else []
             target = [t for t in target if not any(t.id and t.id == a.id for a in speaker)]
             if not speaker or not target:
                 continue
             location = self._location(clause, None, m, [])
-            modality, evidence, attribution, _src = self._modality(clause.head, Trigger(
-                lemma=clause.head.lemma_, pos="VERB", event_type="REQUEST", mode=None, cameo="100",
+            modality, evidence, attribution, _src = self._modality(verb, Trigger(
+                lemma=verb.lemma_, pos="VERB", event_type="REQUEST", mode=None, cameo="100",
                 recipient_preps=(), flags=frozenset()), speaker, m)
-            out.append(self._event(document, doc, clause.head, sent, "REQUEST", None, "100", speaker, target,
-                                   location, self._time(clause.head, m), modality,
-                                   evidence or f"{aux.text} {clause.text}", attribution))
+            out.append(self._event(document, doc, verb, sent, "REQUEST", None, "100", speaker, target,
+                                   location, self._time(verb, m), modality,
+                                   evidence or f"{aux.text if aux is not None else verb.text} {clause.text}",
+                                   attribution))
         return out
 
     def _spoken(self, ev: Event, tok: Token, m: Mentions, source_tok: Token | None) -> list[Event]:

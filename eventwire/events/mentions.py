@@ -760,6 +760,10 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
         head = t.head
         if head.i == t.i:
             return None, False
+        if t.dep_ == "xcomp" and head.lemma_.lower() != "promise" and any(
+                c.dep_ == "dobj" for c in head.children):
+            # "pressed Damascus to withdraw", "allowed the rebels to leave": the object does it
+            return next(c for c in head.children if c.dep_ == "dobj"), False
         if t.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acomp"):  # acomp: "is willing to withdraw"
             t = head
         elif t.dep_ == "relcl":
