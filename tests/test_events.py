@@ -379,3 +379,15 @@ def test_an_act_asked_of_another_is_a_request_and_not_done(extract):
     assert "USA" in countries(ev["actor"]) and "RUS" in countries(ev["recipient"])
     ev = one(extract("The US pressed Damascus to withdraw its troops from Lebanon."), "RETREAT")
     assert "SYR" in countries(ev["actor"]) and ev["modality"] == "hypothetical"
+
+
+def test_a_capital_accused_is_its_government_and_no_place(extract):
+    ev = one(extract("Syria accused Ankara of replacing the Islamic State with other terrorist groups."), "ACCUSE")
+    assert "TUR" in countries(ev["recipient"]) and ev["location"] is None
+
+
+def test_the_sources_of_a_report_are_no_party_to_the_act(extract):
+    ev = one(extract("Islamic State fighters withdrew south toward al-Bab, according to the rebels and the Syrian "
+                     "Observatory for Human Rights."), "RETREAT")
+    assert not any(r["name"] in ("rebels", "Syrian Observatory for Human Rights") for r in ev["recipient"])
+    assert ev["modality"] == "reported"

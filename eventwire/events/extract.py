@@ -158,7 +158,8 @@ class EventExtractor(MentionResolver):
         for t in sorted(inner, key=lambda t: t.i):
             if t.i in m.actor_at and not (t.i != head.i and t.head.lemma_.lower() in PLACE_NOUNS | NAMED_PLACE_NOUNS
                                           and t.dep_ in ("amod", "compound", "nmod")):
-                # "the central Syrian city of Palmyra" is a place, not Syrians
+                # "the central Syrian city of Palmyra" is a place, not Syrians (but "Palestinian lorries", "an
+                # Indian proposal" name their holder or author, as PLOVER codes them)
                 return _copy(m.actor_at[t.i][2], head.doc, m.actor_at[t.i])
         for c in head.children:
             if c.dep_ == "appos":  # "Zalmay Khalilzad, a US peace envoy"
@@ -180,6 +181,9 @@ class EventExtractor(MentionResolver):
                 s, e = m.named_at[t.i]
                 return self._provisional(head.doc, s, e)
         lemma = head.lemma_.lower()
+        if lemma in NAMED_PLACE_NOUNS and lemma not in FACILITIES and any(
+                c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+            return None  # "toward the town of al-Bab": a place the gazetteer lacks, not a party
         if lemma not in self.generic and lemma in FACILITIES:
             # "a military base", "a police checkpoint": the facility's holder is the party
             lemma = next((t.lemma_.lower() for t in inner if t.lemma_.lower() in self.generic), lemma)
@@ -224,6 +228,14 @@ class EventExtractor(MentionResolver):
                     if self._is_place(c, m):
                         place_obj = c
                         if trig.mode == "seize" or "seize" in trig.flags:
+                            continue
+                        if trig.quad_class != 4 and not self._actors(c, m, date_iso):
+                            # "accused Ankara of…", "visited Damascus": a capital or country spoken to is its state
+                            ref = self.registry.resolve(_strip_det(c.doc[c.left_edge.i:c.i + 1]).text, date_iso,
+                                                        metonymy=True)
+                            if ref is not None:
+                                recipient.append(ref)
+                                place_obj = None if trig.mode != "visit" else place_obj
                             continue
                     recipient += self._actors(c, m, date_iso)
                 elif c.dep_ == "prep" and c.lower_ in trig.recipient_preps:
@@ -273,6 +285,9 @@ class EventExtractor(MentionResolver):
         for c in tok.children:
             if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in m.actor_at:
                 actors += self._actors(c, m, date_iso)
+            elif c.dep_ == "poss" and self._is_place(c, m, as_place=True):  # "Ankara's largest incursion"
+                ref = self.registry.resolve(_strip_det(c.doc[c.left_edge.i:c.i + 1]).text, date_iso, metonymy=True)
+                actors += [ref] if ref is not None else []
             elif c.dep_ == "amod" and c.lemma_ == "lead":  # "the Hezbollah-led offensive"
                 actors += [m.actor_at[t.i][2] for t in c.subtree if t.i in m.actor_at][:1]
             elif c.dep_ == "prep" and (c.lower_ == "by" or (c.lower_ == "between" and self._symmetric(tok))):
@@ -299,6 +314,8 @@ class EventExtractor(MentionResolver):
             c, depth = queue.pop(0)
             if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS or c.lower_ in ("by",) and depth == 1 and tok.tag_ == "VBN":
                 continue
+            if c.lower_ in ("according", "citing", "quoting") or (c.lower_ == "to" and c.head.lower_ == "according"):
+                continue  # the source of the report is no party to the act
             if c.pos_ in ("NOUN", "PROPN", "PRON"):
                 if self._is_place(c, m, as_place=True) and c.dep_ in ("pobj", "dobj", "compound", "poss"):
                     if places:
@@ -684,6 +701,9 @@ class EventExtractor(MentionResolver):
         arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
         subj, passive = _subject(tok) if trig.pos == "VERB" else (None, False)
         location = self._location(tok, place_obj, m, arg_heads, [subj] if subj is not None and not passive else [])
+        if location is not None and QUAD_CLASS[event_type] != 4 and mode != "visit" and any(
+                r.text == location.text for r in actor + recipient):
+            location = None  # "accused Ankara of…": the capital stands for its government, not for a place
         if event_type == "PROTEST" and not actor:
             actor = [ActorRef(name="protesters", text=tok.text, sector="CVL", type="generic")]
             for c in tok.children:  # "anti-government protests": the government is the recipient
