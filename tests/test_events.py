@@ -391,3 +391,13 @@ def test_the_sources_of_a_report_are_no_party_to_the_act(extract):
                      "Observatory for Human Rights."), "RETREAT")
     assert not any(r["name"] in ("rebels", "Syrian Observatory for Human Rights") for r in ev["recipient"])
     assert ev["modality"] == "reported"
+
+
+def test_a_visit_hanging_off_the_sayer_is_not_what_is_said(extract):
+    events = extract("US Vice President Joe Biden, visiting Ankara on the same day, said Kurdish forces in Syria must "
+                     "withdraw to the east of the Euphrates river.")
+    visit = one(events, "CONSULT")
+    assert visit["modality"] == "asserted" and visit["location"]["name"] == "Ankara"
+    assert "TUR" in countries(visit["recipient"])
+    demand = one(events, "REQUEST")  # the demand is Biden's own saying, asserted by the outlet
+    assert demand["modality"] == "asserted" and demand["attribution"]["text"] == "US Vice President Joe Biden"

@@ -225,6 +225,8 @@ class EventExtractor(MentionResolver):
                         if g.dep_ == "pobj":
                             actor += self._actors(g, m, date_iso)
                 elif c.dep_ in OBJECTS:
+                    if trig.mode == "visit" and any(s <= c.i < e for s, e in m.place_spans):
+                        place_obj = c  # "visiting Ankara": the host is both whom and where
                     if self._is_place(c, m):
                         place_obj = c
                         if trig.mode == "seize" or "seize" in trig.flags:
@@ -506,7 +508,9 @@ class EventExtractor(MentionResolver):
                     if subj is not None and not passive and subj.head.i == c.i:
                         return self._source(subj, m, c), subj, c
         root = sent.root
-        if root.i != tok.i and any(c.i == root.i for c in chain) and self.lex.is_cue(root.lemma_.lower(), "report"):
+        if root.i != tok.i and any(c.i == root.i for c in chain) and self.lex.is_cue(root.lemma_.lower(), "report") \
+                and not any(c.dep_ in SUBJECTS and c.head.i == root.i for c in chain):
+            # (not "Biden, visiting Ankara, said…": the visit hangs off the sayer, it is not what is said)
             subj, _passive = _subject(root)
             if subj is not None:
                 return self._source(subj, m, root), subj, root
@@ -520,7 +524,9 @@ class EventExtractor(MentionResolver):
     def _source(self, tok: Token, m: Mentions, verb: Token | None = None, nested: bool = False) -> dict:
         """The source as text and actor; with what it cites, when the verb says so ("reported, citing a source
         close to Hezbollah"): {"text", "actor", "citing": {"text", "actor"}}."""
-        span = tok.doc[tok.left_edge.i:tok.right_edge.i + 1]
+        # the source's own words: not a clause hanging off it ("Joe Biden, visiting Ankara on the same day,")
+        kept = [t for c in tok.children if c.dep_ not in ("acl", "relcl", "advcl", "punct") for t in c.subtree]
+        span = tok.doc[tok.left_edge.i:max([tok.i, *(t.i for t in kept)]) + 1]
         if verb is not None and verb.i in range(span.start, span.end):  # "SANA, citing X, reported": stop there
             span = tok.doc[tok.left_edge.i:tok.i + 1]
         ref = self._actor_of_np(tok, m)
@@ -546,7 +552,7 @@ class EventExtractor(MentionResolver):
         if not in_sent:
             return None
         near = {t.i for h in [tok, *arg_heads] for t in h.subtree}
-        origin = {t.i for h in actor_heads for t in h.subtree}
+        origin = {t.i for h in actor_heads for t in h.subtree} - {t.i for t in tok.subtree}  # not "X, visiting Y,"
         cand: list[tuple[int, int, int]] = []
         for s, e in in_sent:
             head = doc[s:e].root
@@ -555,7 +561,8 @@ class EventExtractor(MentionResolver):
                 noun = head.head.head  # "in the city of Aden": as locative as "in Aden"
                 locative = (noun.lemma_.lower() in NAMED_PLACE_NOUNS or noun.lemma_.lower() in PLACE_NOUNS) and \
                     noun.head.lower_ in LOCATIVE_PREPS
-            if not locative and any(i in m.actor_at for i in range(s, e)):
+            if not locative and any(i in m.actor_at for i in range(s, e)) and not (
+                    place_obj is not None and s <= place_obj.i < e):
                 continue  # "Turkey attacked", "US Secretary of State": a party, not a place
             if head.i in origin and not locative:
                 continue  # "the Yemen-based Houthi movement": where the actor is from
@@ -805,9 +812,11 @@ class EventExtractor(MentionResolver):
         out = []
         for etype, actor, recipient, cameo in derived:
             eid = hashlib.sha1(f"{ev.id}:{etype}".encode()).hexdigest()[:16]
+            # the verbal act is the saying itself: asserted when its actor is the one who says it
+            own = ev.attribution is not None and ev.attribution.get("actor") in {a.name for a in actor}
             out.append(Event(id=eid, event_type=etype, quad_class=QUAD_CLASS[etype], text=ev.text, span=ev.span,
                              document=ev.document, cameo=cameo, actor=list(actor), recipient=list(recipient),
-                             location=ev.location, time=ev.time, modality=said, modality_evidence=ev.modality_evidence,
+                             location=ev.location, time=ev.time, modality="asserted" if own else said, modality_evidence=ev.modality_evidence,
                              attribution=ev.attribution, trigger=ev.trigger, trigger_span=ev.trigger_span,
                              confidence=max(0.05, ev.confidence - 0.1)))
         return out
