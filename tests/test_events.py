@@ -401,3 +401,12 @@ def test_a_visit_hanging_off_the_sayer_is_not_what_is_said(extract):
     assert "TUR" in countries(visit["recipient"])
     demand = one(events, "REQUEST")  # the demand is Biden's own saying, asserted by the outlet
     assert demand["modality"] == "asserted" and demand["attribution"]["text"] == "US Vice President Joe Biden"
+
+
+def test_a_demand_that_another_act_leaves_that_act_undone(extract):
+    events = extract("The International Labor Office reiterated its demand today that Israel ease restrictions on "
+                     "the movement of Palestinian workers.")
+    assert "ISR" in countries(one(events, "REQUEST")["recipient"])
+    assert one(events, "CONCEDE")["modality"] == "hypothetical"
+    ev = one(extract("The rights group protested that the Croatian authorities were failing refugees."), "ACCUSE")
+    assert "HRV" in countries(ev["recipient"])

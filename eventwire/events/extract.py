@@ -409,6 +409,11 @@ class EventExtractor(MentionResolver):
                                           for r in self._actors(g, m, date_iso)]
                         if tok.dep_ == "pobj" and c.dep_ in OBJECTS and not recipient and not self._is_place(c, m):
                             recipient += self._actors(c, m, date_iso)  # "engaged peacekeepers in a firefight"
+        if trig.event_type == "REQUEST" and not recipient:  # "its demand that Israel ease restrictions"
+            clause = next((c for c in [*tok.children, *(tok.head.children if tok.dep_ in OBJECTS else ())]
+                           if c.dep_ in ("acl", "ccomp")), None)  # (the parser may hang the clause on the verb)
+            asked = next((c for c in clause.children if c.dep_ in SUBJECTS), None) if clause is not None else None
+            recipient = self._actors(asked, m, date_iso) if asked is not None else []
         return actor, recipient, place_obj
 
     # ---------------------------------------------------------------- modality
@@ -463,6 +468,10 @@ class EventExtractor(MentionResolver):
             if (i > 0 and t.pos_ == "NOUN" and lemma in PLAN_NOUNS and modality == "asserted"
                     and chain[i - 1].dep_ in ("acl", "compound", "relcl")):
                 modality, evidence = "planned", t.text  # "a plot to kill", "attack plans"
+            elif i > 0 and modality == "asserted" and chain[i - 1].dep_ in ("acl", "ccomp") and (
+                    demand := next((n for n in (t, *(c for c in t.children if c.dep_ in OBJECTS)) if n.pos_ == "NOUN"
+                                    and (r := self._trigger(n)) is not None and r.event_type == "REQUEST"), None)):
+                modality, evidence = "hypothetical", demand.text  # "its demand that Israel ease restrictions"
             if i > 0 and chain[i - 1].dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless")
                                                               for c in chain[i - 1].children):
                 modality, evidence = "hypothetical", "if"
@@ -682,6 +691,20 @@ class EventExtractor(MentionResolver):
                 r.sector in ("CVL", "MIL", "COP", "GOV", "MED") or r.type in ("generic", "person")
                 for r in recipient):
             event_type, mode, cameo = "ASSAULT", "abduct", "181"  # "captured soldiers": people, not land
+        said_clause = next((c for c in tok.children if c.dep_ == "ccomp"), None) if (
+            trig.pos == "VERB" and tok.lemma_.lower() == "protest") else None
+        if said_clause is None and trig.pos == "VERB" and tok.lemma_.lower() == "protest" and tok.dep_ in (
+                "parataxis", "ccomp") and tok.head.i < tok.i and not self._cue(tok.head, "report") \
+                and any(c.dep_ in SUBJECTS for c in tok.children):
+            said_clause = tok.head  # "The authorities are failing…, a rights group protested"
+        if event_type == "PROTEST" and said_clause is not None:
+            # a protest in words is an accusation: "a rights group protested that the authorities are failing…"
+            event_type, mode, cameo = "ACCUSE", None, "111"
+            actor = self._actors(next((c for c in tok.children if c.dep_ in SUBJECTS), None), m,
+                                 document.published) or actor
+            csubj = next((t for t in said_clause.subtree if t.dep_ in SUBJECTS and t.i != tok.i
+                          and t.head.i != tok.i), None)  # the first subject inside what is protested
+            recipient = self._actors(csubj, m, document.published) if csubj is not None else []
         if trig.pos == "VERB":
             for c in tok.children:  # the folded noun's mode: "carried out air strikes", "killed in an air strike"
                 sub = self._trigger(c) if c.dep_ in OBJECTS | SUBJECTS | {"agent"} else None
