@@ -410,3 +410,9 @@ def test_a_demand_that_another_act_leaves_that_act_undone(extract):
     assert one(events, "CONCEDE")["modality"] == "hypothetical"
     ev = one(extract("The rights group protested that the Croatian authorities were failing refugees."), "ACCUSE")
     assert "HRV" in countries(ev["recipient"])
+
+
+def test_evacuating_people_is_a_rescue_and_the_wounded_no_attack(extract):
+    events = extract("U.N. helicopters evacuated the wounded from the besieged Bosnian town of Gorazde on Friday.")
+    assert [e["event_type"] for e in events] == ["AID"]
+    assert one(extract("The army evacuated its positions in the hills."), "RETREAT")

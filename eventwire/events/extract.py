@@ -44,6 +44,9 @@ EMBEDDED = frozenset({"xcomp", "dobj", "dative", "pobj", "prep", "poss", "compou
 # Words of a phrase line that must hang from the verb itself ("call for", "call off"), never from its object.
 PARTICLES = frozenset({"for", "on", "upon", "off", "up", "out", "over", "down", "to", "with", "against", "into",
                        "from", "at", "in", "of", "by", "away", "back"})
+# People whose evacuation is a rescue rather than a retreat.
+EVACUEES = frozenset({"wounded", "injured", "sick", "national", "foreigner", "citizen", "casualty", "survivor",
+                      "evacuee", "patient"})
 # Sectors of generic parties that are people of a place rather than of a state or an armed group.
 PEOPLE_SECTORS = frozenset({"CVL", "LAB", "EDU", "AGR", "BUS", "REF", "HLH", "MED"})
 # Nouns that hold the event of the noun modifying them: "a mediation mission", "an aid programme".
@@ -99,10 +102,12 @@ class EventExtractor(MentionResolver):
                 # ("gave 5 million dollars of aid", "ended mediation efforts")
                 kids = {c.lemma_.lower() for c in tok.children} | {
                     g.lemma_.lower() for c in tok.children if c.dep_ == "prep" for g in c.children}
+                of_objects = [p for c in tok.children if c.dep_ == "dobj"
+                              for g in c.children if g.dep_ == "prep" and g.lower_ == "of" for p in g.children]
                 deep = {g.lemma_.lower() for c in tok.children if c.dep_ == "dobj"
                         for g in c.children if g.dep_ in ("compound", "amod")} | {
-                    p.lemma_.lower() for c in tok.children if c.dep_ == "dobj"
-                    for g in c.children if g.dep_ == "prep" and g.lower_ == "of" for p in g.children}
+                    p.lemma_.lower() for p in of_objects} | {  # "suspended part of a military aid program"
+                    g.lemma_.lower() for p in of_objects for g in p.children if g.dep_ in ("compound", "amod")}
                 if all(w in kids or (w in deep and w not in PARTICLES) for w in words):
                     return trig
             else:
@@ -635,7 +640,8 @@ class EventExtractor(MentionResolver):
         found: list[tuple[Token, Trigger]] = []
         for tok in self._where(doc, self._trigger_words, lemma=True):
             trig = self._trigger(tok)
-            if trig is not None and not (trig.pos == "VERB" and _adjectival(tok)):  # "a captured Humvee"
+            if trig is not None and not (trig.pos == "VERB" and (_adjectival(tok) or any(
+                    c.dep_ == "det" for c in tok.children))):  # "a captured Humvee", "evacuated the wounded"
                 found.append((tok, trig))
         # Fold a noun trigger into a verb trigger of the same quad that governs it ("launched an attack" is
         # one event with the light verb's subject; "the strike killed 12" is one event).
@@ -687,6 +693,11 @@ class EventExtractor(MentionResolver):
                 c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
                 or c.dep_ == "poss" and c.ent_type_ == "DATE" for c in tok.children):
             return []  # "the attack", "Monday's attack": a later mention of an event already coded
+        if trig.lemma == "evacuate" and place_obj is None and any(
+                c.dep_ in OBJECTS and (c.lemma_.lower() in EVACUEES or c.lower_ in EVACUEES or (
+                    c.lemma_.lower() in self.generic and self.generic[c.lemma_.lower()][1] in PEOPLE_SECTORS))
+                for c in tok.children):
+            event_type, mode, cameo = "AID", "humanitarian", "073"  # "evacuated the wounded": a rescue, no retreat
         if "seize" in trig.flags and place_obj is None and recipient and all(
                 r.sector in ("CVL", "MIL", "COP", "GOV", "MED") or r.type in ("generic", "person")
                 for r in recipient):
