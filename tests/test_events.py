@@ -416,3 +416,12 @@ def test_evacuating_people_is_a_rescue_and_the_wounded_no_attack(extract):
     events = extract("U.N. helicopters evacuated the wounded from the besieged Bosnian town of Gorazde on Friday.")
     assert [e["event_type"] for e in events] == ["AID"]
     assert one(extract("The army evacuated its positions in the hills."), "RETREAT")
+
+
+def test_a_party_takes_the_country_its_phrase_names(extract):
+    ev = one(extract("Thousands of Iraqi Kurds demonstrated in Kirkuk on Sunday."), "PROTEST")
+    assert countries(ev["actor"]) == {"IRQ"}
+    ev = one(extract("Thousands of Nigerians were converging Thursday for a rally in Lagos."), "PROTEST")
+    assert countries(ev["actor"]) == {"NGA"}
+    ev = one(extract("Cairo's security chief has warned that police will no longer tolerate rallies."), "THREATEN")
+    assert countries(ev["actor"]) == {"EGY"} and not any(r["id"] == ev["actor"][0]["id"] for r in ev["recipient"])

@@ -36,6 +36,7 @@ from eventwire.events.mentions import (
     _strip_det,
     _subject,
 )
+from eventwire.actors.registry import composed_id
 from eventwire.model import ActorRef, Document, Event, Place, TimeSpan
 
 
@@ -48,7 +49,7 @@ PARTICLES = frozenset({"for", "on", "upon", "off", "up", "out", "over", "down", 
 EVACUEES = frozenset({"wounded", "injured", "sick", "national", "foreigner", "citizen", "casualty", "survivor",
                       "evacuee", "patient"})
 # Sectors of generic parties that are people of a place rather than of a state or an armed group.
-PEOPLE_SECTORS = frozenset({"CVL", "LAB", "EDU", "AGR", "BUS", "REF", "HLH", "MED"})
+PEOPLE_SECTORS = frozenset({"CVL", "LAB", "EDU", "AGR", "BUS", "REF", "HLH", "MED", "OPP"})
 # Nouns that hold the event of the noun modifying them: "a mediation mission", "an aid programme".
 CONTAINERS = frozenset({"mission", "effort", "campaign", "drive", "bid", "initiative", "programme", "program",
                         "operation", "process", "package"})
@@ -134,9 +135,25 @@ class EventExtractor(MentionResolver):
                     refs += [_copy(m.actor_at[k.i][2], head.doc, m.actor_at[k.i])
                              for k in (c, *c.conjuncts) if k.i in m.actor_at]
             for ref in refs:
+                if ref is not None and not ref.country and ref.type in ("generic", "people", "population"):
+                    ref = self._national(ref, head)
                 if ref is not None and all(ref.id != r.id or ref.name != r.name for r in out):
                     out.append(ref)
         return out
+
+    def _national(self, ref: ActorRef, head: Token) -> ActorRef:
+        """A party with no country takes the one its phrase names: "Iraqi Kurds" are Kurds of Iraq,
+        "Cairo's security chief" Egypt's."""
+        for c in head.children:
+            iso3 = None
+            if c.dep_ in ("amod", "compound") and c.i < head.i:
+                iso3 = self.registry.country_iso3(c.text, fuzzy=False)
+            elif c.dep_ == "poss":
+                place = self.registry.resolve(_strip_det(c.doc[c.left_edge.i:c.i + 1]).text, None, metonymy=True)
+                iso3 = place.country if place is not None and place.type == "state" else None
+            if iso3:
+                return replace(ref, country=iso3, reason=(ref.reason or ref.type or "") + f"; of {iso3} ({c.text!r})")
+        return ref
 
     def _actor_of_np(self, head: Token, m: Mentions) -> ActorRef | None:
         if head.i in m.actor_at:
@@ -186,6 +203,16 @@ class EventExtractor(MentionResolver):
                 s, e = m.named_at[t.i]
                 return self._provisional(head.doc, s, e)
         lemma = head.lemma_.lower()
+        poss = next((c for c in head.children if c.dep_ == "poss" and self._is_place(c, m, as_place=True)), None)
+        office = self.registry.office_sector(" ".join(t.text for t in head.lefts if t.dep_ == "compound")
+                                             + " " + head.text) if poss is not None else None
+        if office:  # "Cairo's security chief": an office of that capital's state
+            state = self.registry.resolve(_strip_det(poss.doc[poss.left_edge.i:poss.i + 1]).text, None,
+                                          metonymy=True)
+            ref = self.registry.resolve(composed_id(state.country, office), None) if state and state.country else None
+            if ref is not None:
+                ref.text = head.doc[head.left_edge.i:head.i + 1].text
+                return ref
         if lemma in NAMED_PLACE_NOUNS and lemma not in FACILITIES and any(
                 c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
             return None  # "toward the town of al-Bab": a place the gazetteer lacks, not a party
@@ -687,7 +714,8 @@ class EventExtractor(MentionResolver):
         event_type, mode, cameo = trig.event_type, trig.mode, trig.cameo
         if "seize" in trig.flags or trig.mode == "seize":
             recipient = [r for r in recipient if not r.provisional]  # "captured Tallet Moussa": a place name
-        if "needs_object" in trig.flags and not recipient and place_obj is None:
+        if "needs_object" in trig.flags and not recipient and place_obj is None and not (
+                trig.pos == "NOUN" and self._governed_by_light_verb(tok)):
             return []  # "released a statement", "supported independence": no party acted upon
         if trig.pos == "NOUN" and not actor and not recipient and event_type in seen_types and any(
                 c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
@@ -764,6 +792,7 @@ class EventExtractor(MentionResolver):
             # where the event happened, as ACLED codes "Protesters (Iraq)"
             actor = [_of_country(r, location.country_code) for r in actor]
             recipient = [_of_country(r, location.country_code) for r in recipient]
+        recipient = [r for r in recipient if not (r.id and any(r.id == a.id for a in actor))]  # placed alike
         when = self._time(tok, m)
         modality, evidence, attribution, source_tok = self._modality(tok, trig, actor, m)
         if subj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
