@@ -164,7 +164,9 @@ class EventExtractor(MentionResolver):
             of = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in c.children if g.dep_ == "pobj"), None)
             if of is not None:
-                return self._actor_of_np(of, m)
+                ref = self._actor_of_np(of, m)
+                return self._national(ref, of) if ref is not None and not ref.country and ref.type in (
+                    "generic", "people", "population") else ref
         poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS), None)
         if poss is not None and self.registry.is_member_noun(head.lemma_):
             return self._antecedent(poss, m)  # "its fighters", "their commanders": members of the party named before
