@@ -425,3 +425,10 @@ def test_a_party_takes_the_country_its_phrase_names(extract):
     assert countries(ev["actor"]) == {"NGA"}
     ev = one(extract("Cairo's security chief has warned that police will no longer tolerate rallies."), "THREATEN")
     assert countries(ev["actor"]) == {"EGY"} and not any(r["id"] == ev["actor"][0]["id"] for r in ev["recipient"])
+
+
+def test_a_protest_is_against_whom_its_purpose_names(extract):
+    events = extract("A group of Chechen refugees are continuing a hunger strike in protest of the Russian "
+                     "government's refusal to accept the independence of Chechnya.")
+    assert [e["event_type"] for e in events] == ["PROTEST"]
+    assert "RUS" in countries(events[0]["recipient"])

@@ -81,6 +81,8 @@ class EventExtractor(MentionResolver):
         if pos == "NOUN" and any(c.dep_ in ("compound", "amod") and self.lex.is_cue(c.lemma_.lower(), "not_event")
                                  for c in tok.children):
             return None  # "a heart attack", "a legal battle", "a trade war"
+        if pos == "NOUN" and tok.lemma_.lower() == "protest" and tok.dep_ == "pobj" and tok.head.lower_ == "in":
+            return None  # "a hunger strike in protest of…": the purpose of another act, not a second protest
         if pos == "NOUN" and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and not as_head:
             return None  # a modifier of another noun: "the main fighting force", "attack helicopters"
         bucket = next((self.lex.triggers[(w, pos)] for w in _lemmas(tok) if (w, pos) in self.lex.triggers), None)
@@ -303,6 +305,14 @@ class EventExtractor(MentionResolver):
             recipient = self._condition_party(tok, m, actor, date_iso)
         if not recipient and trig.quad_class != 4:
             recipient = self._embedded_recipient(tok, m, actor, date_iso)
+        if not recipient and trig.event_type == "PROTEST":
+            # "began a hunger strike to protest against Sweden's decision", "in protest of the government's
+            # refusal": whom the protest is against, named in its purpose
+            for c in [tok, *(tok.head.children if tok.dep_ in OBJECTS | {"pobj"} else ())]:
+                for k in c.children:
+                    if (k.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in k.children)) or (
+                            k.dep_ == "prep" and k.lower_ == "in" and any(g.lower_ == "protest" for g in k.children)):
+                        recipient = recipient or self._embedded_recipient(k, m, actor, date_iso)
         if "symmetric" in trig.flags and trig.event_type == "ASSAULT" and recipient and len(actor) >= 1:
             # PLOVER codes two-sided fighting with every fighting party as actor.
             actor, recipient = actor + [r for r in recipient if r not in actor], []
@@ -367,7 +377,8 @@ class EventExtractor(MentionResolver):
                     ref = self._actor_of_np(c, m) if c.dep_ != "compound" or c.i in m.actor_at else None
                     if ref is not None and (ref.id or ref.name) not in taken and not (
                             ref.type == "generic" and ref.name == "people") and not (
-                            ref.type == "state" and ref.country in home):  # "promised to democratize Serbia"
+                            ref.type == "state" and ref.country in home and self._is_place(c, m, as_place=True)):
+                        # (not "promised to democratize Serbia": the actor's own country named as a place)
                         return [ref, *(r for r in self._actors(c, m, date_iso)[1:]
                                        if (r.id or r.name) not in taken)]
             if depth < 4:
