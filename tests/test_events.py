@@ -432,3 +432,10 @@ def test_a_protest_is_against_whom_its_purpose_names(extract):
                      "government's refusal to accept the independence of Chechnya.")
     assert [e["event_type"] for e in events] == ["PROTEST"]
     assert "RUS" in countries(events[0]["recipient"])
+
+
+def test_a_group_protesting_in_words_accuses(extract):
+    ev = one(extract("Croatian authorities are failing to uphold the property rights of Croatian Serb refugees, a "
+                     "human rights group protested here Wednesday."), "ACCUSE")
+    assert ev["actor"][0]["sector"] == "NGO" and "HRV" in countries(ev["recipient"])
+    assert ev["modality"] == "asserted"

@@ -16,6 +16,7 @@ from eventwire.events.lexicon import QUAD_CLASS, Trigger, acled_type
 from eventwire.events.size import event_size
 from eventwire.events.mentions import (
     FACILITIES,
+    GROUP_NOUNS,
     INSIDE_PREPS,
     LOCATIVE_PREPS,
     NAMED_PLACE_NOUNS,
@@ -160,6 +161,11 @@ class EventExtractor(MentionResolver):
     def _actor_of_np(self, head: Token, m: Mentions) -> ActorRef | None:
         if head.i in m.actor_at:
             return _copy(m.actor_at[head.i][2], head.doc, m.actor_at[head.i])
+        kind = self.registry.office_sector(" ".join(t.text for t in head.lefts if t.dep_ in ("compound", "amod"))
+                                           + " " + head.text) if head.lemma_.lower() in GROUP_NOUNS else None
+        if kind and any(t.dep_ in ("compound", "amod") for t in head.lefts):  # "a human rights group"
+            return ActorRef(name=_strip_det(head.doc[head.left_edge.i:head.i + 1]).text, text=head.text,
+                            sector=kind, type="generic")
         if head.lower_ in PRONOUNS or self._is_description(head, m):
             return self._antecedent(head, m)  # "it", "the group", "the jihadist organisation": the party named before
         if head.lemma_.lower() in QUANTITIES:  # "tens of thousands of students", "a group of Yoruba leaders"
@@ -749,11 +755,16 @@ class EventExtractor(MentionResolver):
                 "parataxis", "ccomp") and tok.head.i < tok.i and not self._cue(tok.head, "report") \
                 and any(c.dep_ in SUBJECTS for c in tok.children):
             said_clause = tok.head  # "The authorities are failing…, a rights group protested"
+        speaker = next((c for c in tok.children if c.dep_ in SUBJECTS), None)
+        misparsed_saying = False
+        if said_clause is None and trig.pos == "VERB" and tok.lemma_.lower() == "protest" and tok.tag_ in ("VBD", "VBN") \
+                and tok.dep_ == "acl" and _sent(tok).root.i < tok.i and not self._cue(_sent(tok).root, "report"):
+            said_clause, speaker = _sent(tok).root, tok.head  # the parser's "…, a group protested" as a modifier
+            misparsed_saying = True
         if event_type == "PROTEST" and said_clause is not None:
             # a protest in words is an accusation: "a rights group protested that the authorities are failing…"
             event_type, mode, cameo = "ACCUSE", None, "111"
-            actor = self._actors(next((c for c in tok.children if c.dep_ in SUBJECTS), None), m,
-                                 document.published) or actor
+            actor = self._actors(speaker, m, document.published) or actor
             csubj = next((t for t in said_clause.subtree if t.dep_ in SUBJECTS and t.i != tok.i
                           and t.head.i != tok.i), None)  # the first subject inside what is protested
             recipient = self._actors(csubj, m, document.published) if csubj is not None else []
@@ -808,6 +819,8 @@ class EventExtractor(MentionResolver):
         recipient = [r for r in recipient if not (r.id and any(r.id == a.id for a in actor))]  # placed alike
         when = self._time(tok, m)
         modality, evidence, attribution, source_tok = self._modality(tok, trig, actor, m)
+        if misparsed_saying:
+            modality, evidence, attribution = "asserted", None, None  # the words above it are what is said
         if subj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
             modality, evidence = "negated", "no " + subj.text  # "No coalition troops were injured"
         if modality in ("asserted", "reported", "claimed", "alleged") and when and document.published:
