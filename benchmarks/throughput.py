@@ -4,9 +4,9 @@
 
 Texts: English Wikinews articles from ../shared/data/wikinews, joined and cut to about --words words each
 (the bundled examples, repeated, when that folder is absent). Prints docs/s, words/s, peak RSS, the
-ratio of eventwire's words/s to spaCy's, and the share of eventwire's time spent resolving actors (registry
-lookups, acronyms, whole phrases, places as parties, pronouns and descriptions, the mention list), timed in
-the same run around those functions.
+ratio of eventwire's words/s to spaCy's, and the shares of eventwire's time spent resolving actors (registry
+lookups, acronyms, whole phrases, places as parties, pronouns and descriptions, the mention list) and coding
+events (the events stage without its mention finding), timed in the same run around those functions.
 """
 from __future__ import annotations
 
