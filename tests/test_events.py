@@ -439,3 +439,14 @@ def test_a_group_protesting_in_words_accuses(extract):
                      "human rights group protested here Wednesday."), "ACCUSE")
     assert ev["actor"][0]["sector"] == "NGO" and "HRV" in countries(ev["recipient"])
     assert ev["modality"] == "asserted"
+
+
+def test_a_purpose_clause_is_the_subject_s_own_act(extract):
+    ev = one(extract("Russian President Vladimir Putin telephoned President Bashar al-Assad to congratulate him."),
+             "SUPPORT")
+    assert "RUS" in countries(ev["actor"]) and "SYR" in countries(ev["recipient"])
+
+
+def test_wounded_people_named_are_no_attack(extract):
+    assert not any(e["event_type"] == "ASSAULT" for e in extract(
+        "Under the agreement, rebel fighters and wounded civilians still in Zabadani are to be allowed to leave."))

@@ -1032,9 +1032,13 @@ def _noun_governor(tok: Token) -> Token:
 
 
 def _adjectival(tok: Token) -> bool:
-    """A participle used as an adjective before its noun: "a captured Humvee", "wounded civilians"."""
+    """A participle used as an adjective before its noun: "a captured Humvee", "wounded civilians" (also when
+    the parser hangs it elsewhere: "rebel fighters and wounded civilians")."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     return tok.dep_ == "amod" or (tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN") and tok.i < tok.head.i
-                                  and tok.dep_ in ("compound", "nmod", "amod", "conj"))
+                                  and tok.dep_ in ("compound", "nmod", "amod", "conj")) or (
+        tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN") and tok.tag_ in ("VBD", "VBN")
+        and nxt is not None and nxt.pos_ == "NOUN")  # a verb is no conjunct of a noun: "fighters and wounded civilians"
 
 
 def _participle(noun: Token) -> Token | None:

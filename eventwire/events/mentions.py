@@ -19,6 +19,12 @@ from eventwire.events.lexicon import DATA, Lexicon, default_lexicon, read_table
 from eventwire.model import PROVISIONAL_PREFIX, ActorMention, ActorRef, Place, TimeSpan
 
 SUBJECTS = {"nsubj", "csubj"}
+# Verbs whose object does the act of their infinitive ("pressed Damascus to withdraw"); in "telephoned Assad to
+# congratulate him" the infinitive is the caller's purpose and the subject does it.
+OBJECT_CONTROL = frozenset({"ask", "urge", "press", "pressure", "push", "force", "compel", "order", "allow",
+                            "permit", "tell", "persuade", "encourage", "invite", "want", "expect", "require",
+                            "instruct", "advise", "authorize", "authorise", "call", "appeal", "lead", "help",
+                            "enable", "oblige", "convince", "get", "beg", "warn"})
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj", "dative", "attr", "oprd"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "around", "inside", "across", "into", "throughout",
@@ -760,7 +766,7 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
         head = t.head
         if head.i == t.i:
             return None, False
-        if t.dep_ == "xcomp" and head.lemma_.lower() != "promise" and any(
+        if t.dep_ == "xcomp" and head.lemma_.lower() in OBJECT_CONTROL and any(
                 c.dep_ == "dobj" for c in head.children):
             # "pressed Damascus to withdraw", "allowed the rebels to leave": the object does it
             return next(c for c in head.children if c.dep_ == "dobj"), False
