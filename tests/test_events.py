@@ -450,3 +450,8 @@ def test_a_purpose_clause_is_the_subject_s_own_act(extract):
 def test_wounded_people_named_are_no_attack(extract):
     assert not any(e["event_type"] == "ASSAULT" for e in extract(
         "Under the agreement, rebel fighters and wounded civilians still in Zabadani are to be allowed to leave."))
+
+
+def test_a_group_with_a_name_is_that_name(extract):
+    ev = one(extract("The Nusra Front asked the Islamic State group this week to send fighters."), "REQUEST")
+    assert any("Islamic State" in n for n in names(ev["recipient"]))

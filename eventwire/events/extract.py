@@ -163,7 +163,9 @@ class EventExtractor(MentionResolver):
             return _copy(m.actor_at[head.i][2], head.doc, m.actor_at[head.i])
         kind = self.registry.office_sector(" ".join(t.text for t in head.lefts if t.dep_ in ("compound", "amod"))
                                            + " " + head.text) if head.lemma_.lower() in GROUP_NOUNS else None
-        if kind and any(t.dep_ in ("compound", "amod") for t in head.lefts):  # "a human rights group"
+        if kind and any(t.dep_ in ("compound", "amod") for t in head.lefts) and all(
+                t.pos_ != "PROPN" and t.i not in m.actor_at for t in head.lefts if t.dep_ in ("compound", "amod")):
+            # "a human rights group", "an aid group" (not "the Islamic State group", a name)
             return ActorRef(name=_strip_det(head.doc[head.left_edge.i:head.i + 1]).text, text=head.text,
                             sector=kind, type="generic")
         if head.lower_ in PRONOUNS or self._is_description(head, m):
