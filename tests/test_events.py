@@ -455,3 +455,9 @@ def test_wounded_people_named_are_no_attack(extract):
 def test_a_group_with_a_name_is_that_name(extract):
     ev = one(extract("The Nusra Front asked the Islamic State group this week to send fighters."), "REQUEST")
     assert any("Islamic State" in n for n in names(ev["recipient"]))
+
+
+def test_every_state_of_a_list_is_accused(extract):
+    ev = one(extract("At the Security Council, US ambassador Samantha Power accused the Syrian government, Russia and "
+                     "Iran of responsibility for atrocities in Aleppo."), "ACCUSE")
+    assert {"SYR", "RUS", "IRN"} <= countries(ev["recipient"]) and "USA" in countries(ev["actor"])

@@ -131,7 +131,8 @@ class EventExtractor(MentionResolver):
         if tok is None:
             return []
         out: list[ActorRef] = []
-        for head in [tok, *_conjuncts(tok)]:
+        listed = [k for c in tok.children if c.dep_ == "appos" and _conjuncts(c) for k in (c, *_conjuncts(c))]
+        for head in [tok, *_conjuncts(tok), *listed]:  # (a list "X, Y and Z" the parser reads as an apposition)
             refs = [self._actor_of_np(head, m)]
             for c in head.children:  # "US and British forces": coordinated modifiers name one party each
                 if c.dep_ in ("nmod", "amod", "compound") and c.conjuncts and c.i in m.actor_at:
@@ -284,6 +285,12 @@ class EventExtractor(MentionResolver):
                                 place_obj = None if trig.mode != "visit" else place_obj
                             continue
                     recipient += self._actors(c, m, date_iso)
+                    if trig.quad_class != 4:  # "accused the Syrian government, Russia and Iran": states listed
+                        for k in _conjuncts(c):
+                            if self._is_place(k, m) and not self._actors(k, m, date_iso):
+                                ref = self.registry.resolve(_strip_det(k.doc[k.left_edge.i:k.i + 1]).text,
+                                                            date_iso, metonymy=True)
+                                recipient += [ref] if ref is not None else []
                 elif c.dep_ == "prep" and c.lower_ in trig.recipient_preps:
                     for g in c.children:
                         if g.dep_ == "pobj":
