@@ -461,3 +461,21 @@ def test_every_state_of_a_list_is_accused(extract):
     ev = one(extract("At the Security Council, US ambassador Samantha Power accused the Syrian government, Russia and "
                      "Iran of responsibility for atrocities in Aleppo."), "ACCUSE")
     assert {"SYR", "RUS", "IRN"} <= countries(ev["recipient"]) and "USA" in countries(ev["actor"])
+
+
+def test_a_town_captured_from_its_holder_is_territory_not_an_abduction(extract):
+    ev = one(extract("Rebels captured the town of Maarat al-Numan from Syrian government forces."), "COERCE")
+    assert ev["mode"] == "seize" and ev["acled_sub_event_type"] == "Non-state actor overtakes territory"
+    assert countries(ev["recipient"]) == {"SYR"}  # the holder, never the place
+    assert one(extract("Rebels captured three soldiers near Idlib."), "ASSAULT")["mode"] == "abduct"
+
+
+@pytest.mark.parametrize("sentence", ["Hezbollah hit the headlines again.", "The story hit the headlines on Monday."])
+def test_figures_of_speech_are_no_attack(extract, sentence):
+    assert extract(sentence) == []
+
+
+def test_a_named_party_destroying_a_thing_is_an_event(extract):
+    ev = one(extract("Afghan guerillas blew up three main electric power lines leading into Kabul last month."),
+             "ASSAULT")
+    assert "AFG" in countries(ev["actor"]) and ev["location"]["name"] == "Kabul"

@@ -93,6 +93,9 @@ class EventExtractor(MentionResolver):
             return None
         for trig in bucket:
             if trig.extra is None:
+                if pos == "VERB" and any(c.dep_ in OBJECTS and self.lex.is_cue(c.lemma_.lower(), "not_object")
+                                         for c in tok.children):
+                    return None  # "hit the headlines", "hit a record": a figure of speech, no attack
                 if "needs_object" in trig.flags and not _has_object(tok, trig) and not (
                         pos == "NOUN" and self._governed_by_light_verb(tok)):  # "staged rallies"
                     continue
@@ -272,6 +275,15 @@ class EventExtractor(MentionResolver):
                 elif c.dep_ in OBJECTS:
                     if trig.mode == "visit" and any(s <= c.i < e for s, e in m.place_spans):
                         place_obj = c  # "visiting Ankara": the host is both whom and where
+                    named = next((g for k in c.children if k.dep_ == "prep" and k.lower_ == "of"
+                                  for g in k.children if g.dep_ == "pobj"), None)
+                    inside = next((t for t in (named.subtree if named is not None else ())
+                                   if any(s <= t.i < e for s, e in m.place_spans)), None)
+                    if c.lemma_.lower() in NAMED_PLACE_NOUNS and inside is not None:
+                        place_obj = inside  # "hit the town of Sderot": the town is where, not whom
+                        recipient += [r for k in c.children if k.dep_ == "prep" and k.lower_ in trig.recipient_preps
+                                      for g in k.children if g.dep_ == "pobj" for r in self._actors(g, m, date_iso)]
+                        continue  # (the parser may hang "from government forces" on the town)
                     if self._is_place(c, m):
                         place_obj = c
                         if trig.mode == "seize" or "seize" in trig.flags:
@@ -743,8 +755,12 @@ class EventExtractor(MentionResolver):
         if "seize" in trig.flags or trig.mode == "seize":
             recipient = [r for r in recipient if not r.provisional]  # "captured Tallet Moussa": a place name
         if "needs_object" in trig.flags and not recipient and place_obj is None and not (
-                trig.pos == "NOUN" and self._governed_by_light_verb(tok)):
-            return []  # "released a statement", "supported independence": no party acted upon
+                trig.pos == "NOUN" and self._governed_by_light_verb(tok)) and not (
+                trig.quad_class == 4 and trig.pos == "VERB" and any(a.type != "generic" for a in actor)
+                and any(c.dep_ in OBJECTS and c.pos_ == "NOUN" for c in tok.children)):
+            # "released a statement", "supported independence": no party acted upon (but a named party that
+            # "blew up power lines" did something material to a thing)
+            return []
         if trig.pos == "NOUN" and not actor and not recipient and event_type in seen_types and any(
                 c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
                 or c.dep_ == "poss" and c.ent_type_ == "DATE" for c in tok.children):
@@ -754,7 +770,8 @@ class EventExtractor(MentionResolver):
                     c.lemma_.lower() in self.generic and self.generic[c.lemma_.lower()][1] in PEOPLE_SECTORS))
                 for c in tok.children):
             event_type, mode, cameo = "AID", "humanitarian", "073"  # "evacuated the wounded": a rescue, no retreat
-        if "seize" in trig.flags and place_obj is None and recipient and all(
+        if "seize" in trig.flags and place_obj is None and recipient and any(
+                c.dep_ in OBJECTS | PASSIVE_SUBJECTS for c in tok.children) and all(
                 r.sector in ("CVL", "MIL", "COP", "GOV", "MED") or r.type in ("generic", "person")
                 for r in recipient):
             event_type, mode, cameo = "ASSAULT", "abduct", "181"  # "captured soldiers": people, not land
