@@ -479,3 +479,9 @@ def test_a_named_party_destroying_a_thing_is_an_event(extract):
     ev = one(extract("Afghan guerillas blew up three main electric power lines leading into Kabul last month."),
              "ASSAULT")
     assert "AFG" in countries(ev["actor"]) and ev["location"]["name"] == "Kabul"
+
+
+def test_state_force_against_protesters_is_an_acled_protest_event(extract):
+    ev = one(extract("Security forces opened fire on protesters in Baghdad, killing three."), "ASSAULT")
+    assert (ev["acled_event_type"], ev["acled_sub_event_type"]) == ("Protests", "Excessive force against protesters")
+    assert ev["size"]["killed"]["low"] == 3

@@ -115,6 +115,9 @@ def acled_type(event_type: str, mode: str | None, actor, recipient) -> tuple[str
         return bool(refs) and all((r.sector or "") in ("CVL", "MED", "REF", "EDU", "NGO") for r in refs)
 
     if event_type == "ASSAULT":
+        if any(r.type == "generic" and r.name == "protesters" for r in recipient) and any(
+                (a.sector or "") in ("COP", "MIL", "GOV") for a in actor):
+            return "Protests", "Excessive force against protesters"  # "police fired tear gas at demonstrators"
         if mode in ("aerial", "drone"):
             return "Explosions/Remote violence", "Air/drone strike"
         if mode == "suicide-attack":
