@@ -485,3 +485,9 @@ def test_state_force_against_protesters_is_an_acled_protest_event(extract):
     ev = one(extract("Security forces opened fire on protesters in Baghdad, killing three."), "ASSAULT")
     assert (ev["acled_event_type"], ev["acled_sub_event_type"]) == ("Protests", "Excessive force against protesters")
     assert ev["size"]["killed"]["low"] == 3
+
+
+def test_a_split_reported_years_later_is_historical(extract):
+    ev = one(extract("In 2013 the Nusra Front split from the Islamic State of Iraq.", "2015-05-12"), "SANCTION")
+    assert ev["modality"] == "historical" and ev["modality_evidence"] == "2013"
+    assert any("Nusra" in n for n in names(ev["actor"])) and any("Islamic State" in n for n in names(ev["recipient"]))

@@ -73,8 +73,10 @@ class EventExtractor(MentionResolver):
     def _trigger(self, tok: Token, as_head: bool = False) -> Trigger | None:
         """The lexicon line a word triggers, or None. `as_head`: a noun modifying a container noun
         ("a mediation mission"), read as if it were the head."""
-        if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
-            pos = "VERB"
+        if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")) or (
+                tok.pos_ == "NOUN" and tok.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in tok.children)
+                and not any(c.dep_ in ("det", "poss", "amod", "compound") for c in tok.children)):
+            pos = "VERB"  # (also a verb the tagger took for a noun: "the Nusra Front split from…")
         elif tok.pos_ in ("NOUN", "PROPN"):
             pos = "NOUN"
         else:
@@ -267,7 +269,10 @@ class EventExtractor(MentionResolver):
                         ref = self.registry.resolve(_strip_det(subj.doc[subj.left_edge.i:subj.i + 1]).text,
                                                     date_iso, metonymy=True)
                         actor += [ref] if ref is not None else []
-            for c in tok.children:
+            # a preposition may hang from the verb's particle: "broke away from the FSA"
+            kids = [*tok.children, *(k for c in tok.children if c.dep_ in ("advmod", "prt") for k in c.children
+                                     if k.dep_ == "prep")]
+            for c in kids:
                 if c.dep_ == "agent":
                     for g in c.children:
                         if g.dep_ == "pobj":
