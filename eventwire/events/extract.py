@@ -150,6 +150,12 @@ class EventExtractor(MentionResolver):
                     out.append(ref)
         return out
 
+    def _state(self, place: Token, date_iso: str | None) -> ActorRef | None:
+        """The state a country or capital named by this phrase stands for ("Damascus" → the Syrian
+        government), or None."""
+        return self.registry.resolve(_strip_det(place.doc[place.left_edge.i:place.i + 1]).text, date_iso,
+                                     metonymy=True)
+
     def _national(self, ref: ActorRef, head: Token) -> ActorRef:
         """A party with no country takes the one its phrase names: "Iraqi Kurds" are Kurds of Iraq,
         "Cairo's security chief" Egypt's."""
@@ -158,7 +164,7 @@ class EventExtractor(MentionResolver):
             if c.dep_ in ("amod", "compound") and c.i < head.i:
                 iso3 = self.registry.country_iso3(c.text, fuzzy=False)
             elif c.dep_ == "poss":
-                place = self.registry.resolve(_strip_det(c.doc[c.left_edge.i:c.i + 1]).text, None, metonymy=True)
+                place = self._state(c, None)
                 iso3 = place.country if place is not None and place.type == "state" else None
             if iso3:
                 return replace(ref, country=iso3, reason=(ref.reason or ref.type or "") + f"; of {iso3} ({c.text!r})")
@@ -225,8 +231,7 @@ class EventExtractor(MentionResolver):
         office = self.registry.office_sector(" ".join(t.text for t in head.lefts if t.dep_ == "compound")
                                              + " " + head.text) if poss is not None else None
         if office:  # "Cairo's security chief": an office of that capital's state
-            state = self.registry.resolve(_strip_det(poss.doc[poss.left_edge.i:poss.i + 1]).text, None,
-                                          metonymy=True)
+            state = self._state(poss, None)
             ref = self.registry.resolve(composed_id(state.country, office), None) if state and state.country else None
             if ref is not None:
                 ref.text = head.doc[head.left_edge.i:head.i + 1].text
@@ -266,8 +271,7 @@ class EventExtractor(MentionResolver):
                     actor += self._actors(subj, m, date_iso)
                     if not actor and subj.head.i != tok.i and self._is_place(subj, m, as_place=True):
                         # "pressed Damascus to withdraw": a capital or country made to act is its state
-                        ref = self.registry.resolve(_strip_det(subj.doc[subj.left_edge.i:subj.i + 1]).text,
-                                                    date_iso, metonymy=True)
+                        ref = self._state(subj, date_iso)
                         actor += [ref] if ref is not None else []
             # a preposition may hang from the verb's particle: "broke away from the FSA"
             kids = [*tok.children, *(k for c in tok.children if c.dep_ in ("advmod", "prt") for k in c.children
@@ -295,8 +299,7 @@ class EventExtractor(MentionResolver):
                             continue
                         if trig.quad_class != 4 and not self._actors(c, m, date_iso):
                             # "accused Ankara of…", "visited Damascus": a capital or country spoken to is its state
-                            ref = self.registry.resolve(_strip_det(c.doc[c.left_edge.i:c.i + 1]).text, date_iso,
-                                                        metonymy=True)
+                            ref = self._state(c, date_iso)
                             if ref is not None:
                                 recipient.append(ref)
                                 place_obj = None if trig.mode != "visit" else place_obj
@@ -305,8 +308,7 @@ class EventExtractor(MentionResolver):
                     if trig.quad_class != 4:  # "accused the Syrian government, Russia and Iran": states listed
                         for k in _conjuncts(c):
                             if self._is_place(k, m) and not self._actors(k, m, date_iso):
-                                ref = self.registry.resolve(_strip_det(k.doc[k.left_edge.i:k.i + 1]).text,
-                                                            date_iso, metonymy=True)
+                                ref = self._state(k, date_iso)
                                 recipient += [ref] if ref is not None else []
                 elif c.dep_ == "prep" and c.lower_ in trig.recipient_preps:
                     for g in c.children:
@@ -364,7 +366,7 @@ class EventExtractor(MentionResolver):
             if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in m.actor_at:
                 actors += self._actors(c, m, date_iso)
             elif c.dep_ == "poss" and self._is_place(c, m, as_place=True):  # "Ankara's largest incursion"
-                ref = self.registry.resolve(_strip_det(c.doc[c.left_edge.i:c.i + 1]).text, date_iso, metonymy=True)
+                ref = self._state(c, date_iso)
                 actors += [ref] if ref is not None else []
             elif c.dep_ == "amod" and c.lemma_ == "lead":  # "the Hezbollah-led offensive"
                 actors += [m.actor_at[t.i][2] for t in c.subtree if t.i in m.actor_at][:1]
@@ -399,8 +401,7 @@ class EventExtractor(MentionResolver):
                     if places:
                         continue
                     for k in (c, *c.conjuncts):  # "aid for Romania and Poland"
-                        ref = self.registry.resolve(_strip_det(k.doc[k.left_edge.i:k.i + 1]).text, date_iso,
-                                                    metonymy=True)
+                        ref = self._state(k, date_iso)
                         # a place of the actor's own country is where it acts, not whom it acts on
                         if ref is not None and (ref.id or ref.name) not in taken and not (
                                 ref.country and ref.country in home):
