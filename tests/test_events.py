@@ -491,3 +491,12 @@ def test_a_split_reported_years_later_is_historical(extract):
     ev = one(extract("In 2013 the Nusra Front split from the Islamic State of Iraq.", "2015-05-12"), "SANCTION")
     assert ev["modality"] == "historical" and ev["modality_evidence"] == "2013"
     assert any("Nusra" in n for n in names(ev["actor"])) and any("Islamic State" in n for n in names(ev["recipient"]))
+
+
+@pytest.mark.parametrize("sentence,cameo", [
+    ("Kyrgyz Prime Minister Nikolai Tanaev received a mission of observers from the OSCE.", "0862"),
+    ("Uzbekistan opened the Friendship Bridge to allow the delivery of grain to Afghanistan.", "0863"),
+])
+def test_letting_others_in_is_a_material_concession(extract, sentence, cameo):
+    ev = one(extract(sentence), "RETREAT")  # CAMEO 086, allow international involvement
+    assert ev["cameo"] == cameo and ev["actor"] and ev["recipient"]
