@@ -500,3 +500,14 @@ def test_a_split_reported_years_later_is_historical(extract):
 def test_letting_others_in_is_a_material_concession(extract, sentence, cameo):
     ev = one(extract(sentence), "RETREAT")  # CAMEO 086, allow international involvement
     assert ev["cameo"] == cameo and ev["actor"] and ev["recipient"]
+
+
+def test_violating_a_ceasefire_is_an_attack_dated_by_itself(extract):
+    ev = one(extract("Both the Philippine military and the Moro Islamic Liberation Front are guilty of violating the "
+                     "ceasefire agreement signed in March 2001.", "2003-05-01"), "ASSAULT")
+    assert ev["cameo"] == "196" and ev["date"] is None  # March 2001 dates the signing, not the violation
+
+
+def test_peacekeepers_deployed_are_protection_given(extract):
+    ev = one(extract("Pakistan deployed 500 peacekeepers to Sierra Leone."), "AID")
+    assert ev["mode"] == "peacekeeping" and ev["cameo"] == "074"

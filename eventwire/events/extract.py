@@ -697,6 +697,13 @@ class EventExtractor(MentionResolver):
             ti = tok.doc.char_span(start, end, alignment_mode="expand")
             attached = ti is not None and (ti.root.idx in subtree or ti.root.head.i == tok.i
                                            or ti.root.head.head.i == tok.i)
+            if attached and ti.root.idx in subtree:
+                path, t = [], ti.root
+                while t.i != tok.i and t.head.i != t.i:
+                    path.append(t)
+                    t = t.head
+                if any(p.dep_ in ("acl", "relcl") for p in path):
+                    continue  # "violating the agreement signed in March 2001": the date of the signing
             score = (0 if attached else 1000) + abs(start - tok.idx)
             if best is None or score < best[0]:
                 best = (score, span)
@@ -771,6 +778,11 @@ class EventExtractor(MentionResolver):
                 c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
                 or c.dep_ == "poss" and c.ent_type_ == "DATE" for c in tok.children):
             return []  # "the attack", "Monday's attack": a later mention of an event already coded
+        if event_type == "MOBILIZE":
+            words = [t.lower_ for t in tok.subtree] + [t.lower_ for h in (_subject(tok)[0],) if h is not None
+                                                       for t in h.subtree]
+            if any("peacekeep" in w or "peace-keep" in w for w in words):
+                event_type, mode, cameo = "AID", "peacekeeping", "074"  # peacekeepers deployed: protection given
         if trig.lemma == "evacuate" and place_obj is None and any(
                 c.dep_ in OBJECTS and (c.lemma_.lower() in EVACUEES or c.lower_ in EVACUEES or (
                     c.lemma_.lower() in self.generic and self.generic[c.lemma_.lower()][1] in PEOPLE_SECTORS))
