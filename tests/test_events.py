@@ -511,3 +511,10 @@ def test_violating_a_ceasefire_is_an_attack_dated_by_itself(extract):
 def test_peacekeepers_deployed_are_protection_given(extract):
     ev = one(extract("Pakistan deployed 500 peacekeepers to Sierra Leone."), "AID")
     assert ev["mode"] == "peacekeeping" and ev["cameo"] == "074"
+
+
+def test_an_authority_ordering_a_party_shut_is_coercion(extract):
+    ev = one(extract("Nicaragua's Sandinista government today ordered the opposition newspaper La Prensa to suspend "
+                     "publication indefinitely."), "COERCE")
+    assert ev["cameo"] == "172" and "NIC" in countries(ev["actor"])
+    assert not any(e["event_type"] == "REQUEST" for e in extract("The government ordered the newspaper to close."))

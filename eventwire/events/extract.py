@@ -49,6 +49,8 @@ PARTICLES = frozenset({"for", "on", "upon", "off", "up", "out", "over", "down", 
 # People whose evacuation is a rescue rather than a retreat.
 EVACUEES = frozenset({"wounded", "injured", "sick", "national", "foreigner", "citizen", "casualty", "survivor",
                       "evacuee", "patient"})
+# What an authority orders a party to do that shuts it down.
+SHUTDOWNS = frozenset({"suspend", "close", "shut", "cease", "halt", "stop", "disband", "dissolve", "leave", "vacate"})
 # Sectors of generic parties that are people of a place rather than of a state or an armed group.
 PEOPLE_SECTORS = frozenset({"CVL", "LAB", "EDU", "AGR", "BUS", "REF", "HLH", "MED", "OPP"})
 # Nouns that hold the event of the noun modifying them: "a mediation mission", "an aid programme".
@@ -778,6 +780,11 @@ class EventExtractor(MentionResolver):
                 c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
                 or c.dep_ == "poss" and c.ent_type_ == "DATE" for c in tok.children):
             return []  # "the attack", "Monday's attack": a later mention of an event already coded
+        if event_type == "REQUEST" and trig.lemma == "order" and any(
+                c.dep_ in ("xcomp", "ccomp") and c.lemma_.lower() in SHUTDOWNS for c in tok.children) and any(
+                (a.sector or "") in ("GOV", "JUD", "COP", "MIL") for a in actor):
+            # "the government ordered the newspaper to suspend publication": a restriction imposed, not a request
+            event_type, mode, cameo = "COERCE", "restrict", "172"
         if event_type == "MOBILIZE":
             words = [t.lower_ for t in tok.subtree] + [t.lower_ for h in (_subject(tok)[0],) if h is not None
                                                        for t in h.subtree]
