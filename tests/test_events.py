@@ -518,3 +518,11 @@ def test_an_authority_ordering_a_party_shut_is_coercion(extract):
                      "publication indefinitely."), "COERCE")
     assert ev["cameo"] == "172" and "NIC" in countries(ev["actor"])
     assert not any(e["event_type"] == "REQUEST" for e in extract("The government ordered the newspaper to close."))
+
+
+def test_a_threatened_curfew_bears_on_the_people_of_its_place(extract):
+    events = extract("President Abdelaziz Bouteflika threatened to institute a curfew in Algiers.")
+    for ev in (one(events, "THREATEN"), one(events, "COERCE")):
+        assert countries(ev["recipient"]) == {"DZA"}
+    ev = one(extract("Iran threatened to shell Iraqi towns today."), "THREATEN")
+    assert "IRQ" in countries(ev["recipient"])

@@ -49,6 +49,8 @@ PARTICLES = frozenset({"for", "on", "upon", "off", "up", "out", "over", "down", 
 # People whose evacuation is a rescue rather than a retreat.
 EVACUEES = frozenset({"wounded", "injured", "sick", "national", "foreigner", "citizen", "casualty", "survivor",
                       "evacuee", "patient"})
+# Restrictions that bear on the people of the place where they are imposed or lifted.
+RESTRICTIONS = frozenset({"curfew", "law", "emergency"})
 # What an authority orders a party to do that shuts it down.
 SHUTDOWNS = frozenset({"suspend", "close", "shut", "cease", "halt", "stop", "disband", "dissolve", "leave", "vacate"})
 # Sectors of generic parties that are people of a place rather than of a state or an armed group.
@@ -205,9 +207,10 @@ class EventExtractor(MentionResolver):
             stack.extend(k for k in c.children if k.dep_ in NP_INNER or k.dep_ == "pobj")
         for t in sorted(inner, key=lambda t: t.i):
             if t.i in m.actor_at and not (t.i != head.i and t.head.lemma_.lower() in PLACE_NOUNS | NAMED_PLACE_NOUNS
-                                          and t.dep_ in ("amod", "compound", "nmod")):
-                # "the central Syrian city of Palmyra" is a place, not Syrians (but "Palestinian lorries", "an
-                # Indian proposal" name their holder or author, as PLOVER codes them)
+                                          and t.dep_ in ("amod", "compound", "nmod") and any(
+                        c.dep_ == "prep" and c.lower_ == "of" for c in t.head.children)):
+                # "the central Syrian city of Palmyra" is a place, not Syrians (but "Iraqi towns", "Palestinian
+                # lorries", "an Indian proposal" name their people, holder or author, as PLOVER codes them)
                 return _copy(m.actor_at[t.i][2], head.doc, m.actor_at[t.i])
         for c in head.children:
             if c.dep_ == "appos":  # "Zalmay Khalilzad, a US peace envoy"
@@ -758,6 +761,7 @@ class EventExtractor(MentionResolver):
                 events.append(ev)
                 seen_types.add(ev.event_type)
         events += self._demands(doc, m, document, events)
+        _aim_verbal_acts(doc, events)
         document.actors = self._mention_list(doc, m)
         return _merge_same_sentence(events)
 
@@ -868,6 +872,16 @@ class EventExtractor(MentionResolver):
             actor = [_of_country(r, location.country_code) for r in actor]
             recipient = [_of_country(r, location.country_code) for r in recipient]
         recipient = [r for r in recipient if not (r.id and any(r.id == a.id for a in actor))]  # placed alike
+        if not recipient and location is not None and location.country_code and any(
+                w in RESTRICTIONS for w in (trig.lemma, *(trig.extra or "").split(), *(
+                    c.lemma_.lower() for c in tok.children if c.dep_ in OBJECTS))):
+            # a curfew or martial law "in Algiers" bears on the people there, as PLOVER codes it
+            from eventwire.geo import country_iso3
+
+            iso3 = country_iso3(location.country_code)
+            if iso3:
+                recipient = [ActorRef(name="civilians", text=location.text, country=iso3, sector="CVL",
+                                      type="generic", reason=f"the people of {location.name}, where it applies")]
         when = self._time(tok, m)
         modality, evidence, attribution, source_tok = self._modality(tok, trig, actor, m)
         if misparsed_saying:
@@ -1046,6 +1060,24 @@ def _lemmas(tok: Token) -> list[str]:
         elif word.endswith("s"):
             out += [word[:-1]]
     return out
+
+
+def _aim_verbal_acts(doc: Doc, events: list[Event]) -> None:
+    """A threat, promise or refusal with no recipient of its own is aimed where the act it speaks of is:
+    "threatened to institute a curfew in Algiers" threatens the people the curfew would bear on."""
+    by_start = {e.trigger_span[0]: e for e in events}
+    for ev in events:
+        if ev.recipient or ev.quad_class not in (1, 3):
+            continue
+        head = doc.char_span(*ev.trigger_span, alignment_mode="expand")
+        if head is None:
+            continue
+        for t in head.root.subtree:
+            inner = by_start.get(t.idx)
+            if inner is not None and inner is not ev and inner.recipient and t.dep_ in ("xcomp", "ccomp") and {
+                    a.name for a in inner.actor} & {a.name for a in ev.actor}:
+                ev.recipient = list(inner.recipient)
+                break
 
 
 def _of_country(ref: ActorRef, iso2: str) -> ActorRef:
