@@ -228,7 +228,9 @@ class EventExtractor(MentionResolver):
                             return _copy(m.actor_at[t.i][2], head.doc, m.actor_at[t.i])
         for t in sorted(inner, key=lambda t: t.i):
             if t.i in m.named_at and not self._is_place(t, m) and (
-                    t.i == head.i or (t.head.i == head.i and t.dep_ in ("compound", "poss"))):
+                    t.i == head.i or (t.head.i == head.i and t.dep_ in ("compound", "poss"))
+                    or (t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.i == head.i
+                        and self.registry.is_member_noun(head.lemma_))):  # "members of the Association of…"
                 s, e = m.named_at[t.i]
                 return self._provisional(head.doc, s, e)
         lemma = head.lemma_.lower()
@@ -852,6 +854,14 @@ class EventExtractor(MentionResolver):
         if location is not None and QUAD_CLASS[event_type] != 4 and mode != "visit" and any(
                 r.text == location.text for r in actor + recipient):
             location = None  # "accused Ankara of…": the capital stands for its government, not for a place
+        if not actor and location is not None and location.country_code and (
+                mode == "arrest" or (event_type == "ACCUSE" and mode == "investigate")) and not any(
+                c.dep_ == "agent" for c in tok.children):
+            # "was arrested in Lebanon", "put under investigation in Italy": only a state arrests or investigates
+            # there, as ACLED codes "Police Forces of Lebanon"
+            actor = [ActorRef(name="police" if mode == "arrest" else "authorities", text=location.text,
+                              sector="COP" if mode == "arrest" else "GOV", type="generic",
+                              reason=f"the state where it happened ({location.name})")]
         if event_type == "PROTEST" and not actor:
             actor = [ActorRef(name="protesters", text=tok.text, sector="CVL", type="generic")]
             for c in tok.children:  # "anti-government protests": the government is the recipient
