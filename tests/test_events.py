@@ -531,4 +531,4 @@ def test_a_threatened_curfew_bears_on_the_people_of_its_place(extract):
 def test_an_arrest_without_an_agent_is_the_state_s_where_it_happened(extract):
     ev = one(extract("A Christian missionary from Calgary was arrested in Lebanon for collaborating with Israel."),
              "COERCE")
-    assert countries(ev["actor"]) == {"LBN"} and "state where it happened" in ev["actor"][0]["reason"]
+    assert countries(ev["actor"]) == {"LBN"} and ev["actor"][0]["sector"] == "COP"
