@@ -532,3 +532,9 @@ def test_an_arrest_without_an_agent_is_the_state_s_where_it_happened(extract):
     ev = one(extract("A Christian missionary from Calgary was arrested in Lebanon for collaborating with Israel."),
              "COERCE")
     assert countries(ev["actor"]) == {"LBN"} and ev["actor"][0]["sector"] == "COP"
+
+
+def test_a_protest_to_demand_something_of_a_party_is_against_it(extract):
+    ev = one(extract("Islamic fundamentalists continued their hunger strike to demand the resignation of Algerian "
+                     "President Ahmed Ben Bella."), "PROTEST")
+    assert "DZA" in countries(ev["recipient"])

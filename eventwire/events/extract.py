@@ -1077,14 +1077,17 @@ def _aim_verbal_acts(doc: Doc, events: list[Event]) -> None:
     "threatened to institute a curfew in Algiers" threatens the people the curfew would bear on."""
     by_start = {e.trigger_span[0]: e for e in events}
     for ev in events:
-        if ev.recipient or ev.quad_class not in (1, 3):
+        if ev.recipient or (ev.quad_class not in (1, 3) and ev.event_type != "PROTEST"):
             continue
         head = doc.char_span(*ev.trigger_span, alignment_mode="expand")
         if head is None:
             continue
-        for t in head.root.subtree:
+        # a protest "to demand the resignation of President X" is against X
+        clauses = ("xcomp", "ccomp", "advcl") if ev.event_type == "PROTEST" else ("xcomp", "ccomp")
+        root = head.root.head if ev.event_type == "PROTEST" and head.root.dep_ in OBJECTS else head.root
+        for t in root.subtree:
             inner = by_start.get(t.idx)
-            if inner is not None and inner is not ev and inner.recipient and t.dep_ in ("xcomp", "ccomp") and {
+            if inner is not None and inner is not ev and inner.recipient and t.dep_ in clauses and {
                     a.name for a in inner.actor} & {a.name for a in ev.actor}:
                 ev.recipient = list(inner.recipient)
                 break
