@@ -397,6 +397,7 @@ class EventExtractor(MentionResolver):
         home = {a.country for a in actor if a.country}
         queue = [(c, 1) for c in tok.children if c.dep_ in EMBEDDED]
         places: list[ActorRef] = []
+        generic: list[ActorRef] = []  # a named party or a state further down wins over "forces", "residents"
         while queue:
             c, depth = queue.pop(0)
             if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS or c.lower_ in ("by",) and depth == 1 and tok.tag_ == "VBN":
@@ -419,11 +420,13 @@ class EventExtractor(MentionResolver):
                             ref.type == "generic" and ref.name == "people") and not (
                             ref.type == "state" and ref.country in home and self._is_place(c, m, as_place=True)):
                         # (not "promised to democratize Serbia": the actor's own country named as a place)
-                        return [ref, *(r for r in self._actors(c, m, date_iso)[1:]
-                                       if (r.id or r.name) not in taken)]
+                        found = [ref, *(r for r in self._actors(c, m, date_iso)[1:] if (r.id or r.name) not in taken)]
+                        if ref.type != "generic":
+                            return found
+                        generic = generic or found
             if depth < 4:
                 queue += [(k, depth + 1) for k in c.children if k.dep_ in EMBEDDED]
-        return places
+        return places or generic
 
     def _condition_party(self, tok: Token, m: Mentions, actor: list[ActorRef],
                          date_iso: str | None) -> list[ActorRef]:
