@@ -538,3 +538,9 @@ def test_a_protest_to_demand_something_of_a_party_is_against_it(extract):
     ev = one(extract("Islamic fundamentalists continued their hunger strike to demand the resignation of Algerian "
                      "President Ahmed Ben Bella."), "PROTEST")
     assert "DZA" in countries(ev["recipient"])
+
+
+def test_a_refused_call_is_aimed_where_the_call_would_act(extract):
+    ev = one(extract("The United Nations on Tuesday rejected a call for its peacekeeping forces to be deployed in "
+                     "East Timor."), "REJECT")
+    assert "TLS" in countries(ev["recipient"])

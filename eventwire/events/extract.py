@@ -42,7 +42,8 @@ from eventwire.model import ActorRef, Document, Event, Place, TimeSpan
 
 
 # Dependencies followed down from a verbal act to the party its complement acts on.
-EMBEDDED = frozenset({"xcomp", "dobj", "dative", "pobj", "prep", "poss", "compound", "ccomp", "pcomp", "acl"})
+EMBEDDED = frozenset({"xcomp", "dobj", "dative", "pobj", "prep", "poss", "compound", "ccomp", "pcomp", "acl",
+                      "relcl"})
 # Words of a phrase line that must hang from the verb itself ("call for", "call off"), never from its object.
 PARTICLES = frozenset({"for", "on", "upon", "off", "up", "out", "over", "down", "to", "with", "against", "into",
                        "from", "at", "in", "of", "by", "away", "back"})
