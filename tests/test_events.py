@@ -544,3 +544,10 @@ def test_a_refused_call_is_aimed_where_the_call_would_act(extract):
     ev = one(extract("The United Nations on Tuesday rejected a call for its peacekeeping forces to be deployed in "
                      "East Timor."), "REJECT")
     assert "TLS" in countries(ev["recipient"])
+
+
+def test_a_boycott_is_against_the_party_boycotted_not_its_place(extract):
+    ev = one(extract("Palestinian leaders said they would boycott all official contact with the United States."),
+             "PROTEST")
+    assert "USA" in countries(ev["recipient"])
+    assert one(extract("Thousands protested in Cairo on Friday."), "PROTEST")["recipient"] == []

@@ -347,6 +347,11 @@ class EventExtractor(MentionResolver):
             recipient = self._condition_party(tok, m, actor, date_iso)
         if not recipient and trig.quad_class != 4:
             recipient = self._embedded_recipient(tok, m, actor, date_iso)
+        if not recipient and (trig.event_type == "PROTEST" and trig.pos == "VERB" or (
+                trig.mode == "restrict" and trig.extra is not None)):  # ("impose restrictions", not "prevent")
+            # "boycott all official contact with the United States", "impose restrictions … for new EU members"
+            # (named parties only: "protested in Cairo" is not aimed at Egypt)
+            recipient = self._embedded_recipient(tok, m, actor, date_iso, places_too=False)
         if not recipient and trig.event_type == "PROTEST":
             # "began a hunger strike to protest against Sweden's decision", "in protest of the government's
             # refusal": whom the protest is against, named in its purpose
@@ -389,7 +394,7 @@ class EventExtractor(MentionResolver):
         return actors
 
     def _embedded_recipient(self, tok: Token, m: Mentions, actor: list[ActorRef],
-                            date_iso: str | None) -> list[ActorRef]:
+                            date_iso: str | None, places_too: bool = True) -> list[ActorRef]:
         """The party a verbal or cooperative act is aimed at when its verb names none: the one acted on in the
         act it speaks of ("threatened to cut off electricity to Nakhichevan", "refused to deploy troops in
         Iraq"), or the author of what it answers ("rejected calls by Belarus's rulers", "a UN appeal"). A
@@ -407,8 +412,8 @@ class EventExtractor(MentionResolver):
                 continue  # the source of the report is no party to the act
             if c.pos_ in ("NOUN", "PROPN", "PRON"):
                 if self._is_place(c, m, as_place=True) and c.dep_ in ("pobj", "dobj", "compound", "poss"):
-                    if places:
-                        continue
+                    if places or (not places_too and c.dep_ == "pobj" and c.head.lower_ in LOCATIVE_PREPS):
+                        continue  # (where a protest happens is not whom it is against)
                     for k in (c, *c.conjuncts):  # "aid for Romania and Poland"
                         ref = self._state(k, date_iso)
                         # a place of the actor's own country is where it acts, not whom it acts on
