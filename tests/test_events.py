@@ -551,3 +551,8 @@ def test_a_boycott_is_against_the_party_boycotted_not_its_place(extract):
              "PROTEST")
     assert "USA" in countries(ev["recipient"])
     assert one(extract("Thousands protested in Cairo on Friday."), "PROTEST")["recipient"] == []
+
+
+def test_a_complaint_accuses_the_party_complained_about(extract):
+    ev = one(extract("Lebanon complained to the United Nations on Tuesday over two Israeli air raids."), "ACCUSE")
+    assert "LBN" in countries(ev["actor"]) and countries(ev["recipient"]) == {"ISR"}

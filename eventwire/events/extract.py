@@ -343,6 +343,12 @@ class EventExtractor(MentionResolver):
                     recipient += self._actors(csubj, m, date_iso)
         else:
             actor, recipient, place_obj = self._noun_arguments(tok, trig, m, date_iso)
+        if trig.event_type == "ACCUSE" and trig.pos == "VERB":
+            # "complained to the UN over two Israeli air raids": the one complained about is accused
+            about = [r for c in tok.children if c.dep_ == "prep" and c.lower_ in ("over", "about", "against")
+                     for g in c.children if g.dep_ == "pobj" for r in self._actors(g, m, date_iso)]
+            if about:
+                recipient = about
         if not recipient and trig.event_type == "THREATEN":
             recipient = self._condition_party(tok, m, actor, date_iso)
         if not recipient and trig.quad_class != 4:
