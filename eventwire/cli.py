@@ -22,11 +22,11 @@ def _say_skipped(err: ReadError) -> None:
     click.echo(f"eventwire: skipped {err}", err=True)
 
 
-def _read(paths: Iterable[str], max_bytes: int, on_error=None) -> Iterable[Document]:
+def _read(paths: Iterable[str], max_bytes: int, on_error=None, raw: bool = False) -> Iterable[Document]:
     """Documents from the inputs; each unreadable one is reported on stderr (and to `on_error`) and skipped."""
     from eventwire.ingest import read_inputs
 
-    for item in read_inputs(list(paths), max_bytes=max_bytes, stdin=sys.stdin):
+    for item in read_inputs(list(paths), max_bytes=max_bytes, stdin=sys.stdin, raw=raw):
         if isinstance(item, ReadError):
             _say_skipped(item)
             if on_error is not None:
@@ -112,6 +112,37 @@ def clean(paths: tuple[str, ...], as_json: bool, max_bytes: int) -> None:
             click.echo(json.dumps(doc.to_dict(), ensure_ascii=False))
         else:
             click.echo(doc.text)
+    if n == 0:
+        _fail("no readable article in " + ", ".join(paths))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option("--raw", is_flag=True, help="Read each input as given, without cleaning: offsets point into it.")
+@click.option("--processes", default=1, show_default=True, help="spaCy worker processes.")
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Skip inputs larger than this.")
+def places(paths: tuple[str, ...], fmt: str, raw: bool, processes: int, max_bytes: int) -> None:
+    """Print every toponym mention, resolved: text, character offsets into the cleaned text (with --raw, into
+    the input as given), name, GeoNames id, coordinates, country, admin1, feature code, the reason, document."""
+    pipe = _pipeline(processes)
+    rows: list[dict[str, Any]] = []
+    n = 0
+    for document, found in pipe.places(_read(paths, max_bytes, raw=raw)):
+        n += 1
+        for place in found:
+            row = {"text": place.text, "start": place.start, "end": place.end, **{
+                k: v for k, v in place.to_dict().items() if k != "text"}, "reason": place.reason,
+                   "document": {"id": document.id, "path": document.path}}
+            if fmt == "jsonl":
+                click.echo(json.dumps(row, ensure_ascii=False))
+            else:
+                rows.append(row)
+    if fmt == "table":
+        for r in rows:
+            click.echo(f"{(r['document']['path'] or '-')[-28:]:<28} {r['start']:>6} {r['text'][:28]:<28} "
+                       f"{(r['name'] or '')[:28]:<28} {r['country_code'] or '-':<3} "
+                       f"{r['lat'] if r['lat'] is not None else '-'!s:>8} {r['lon'] if r['lon'] is not None else '-'!s:>8}")
     if n == 0:
         _fail("no readable article in " + ", ".join(paths))
 

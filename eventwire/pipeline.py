@@ -59,6 +59,11 @@ class Pipeline:
         for document, _events in self.process(docs, keep_failed=True):
             yield document.actors
 
+    def places(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Place]]]:
+        """Every resolved toponym mention of each document, with character spans into its text."""
+        for doc, document in self._parse((d.text, d) for d in documents):
+            yield document, self.extractor.places(doc, document.published)
+
     def find_places(self, texts: Iterable[str]) -> Iterator[list[Place]]:
         """The toponyms of each text, resolved, with character spans."""
         for doc, _ in self._parse((t, None) for t in texts):

@@ -159,3 +159,25 @@ def test_verbs_option_adds_a_cameo_verb_dictionary():
     assert "retaliate" in triggers(added) and "retaliate" not in triggers(plain)
     bad = ew("extract", "-", "--verbs", str(data / "plover" / "PLOVER_GSR_CAMEO.json"), stdin=text)
     assert bad.returncode != 0 and "PLOVER_GSR_CAMEO.json" in bad.stderr
+
+
+def test_places_lists_every_toponym_with_offsets_into_the_cleaned_or_raw_text(tmp_path):
+    path = EXAMPLES / "2015-05-12_nusra_attacks_is.txt"
+    p = ew("places", str(path), str(EXAMPLES / "2015-05-15_nusra_sought_is_help.txt"))
+    assert p.returncode == 0, p.stderr
+    rows = [json.loads(line) for line in p.stdout.splitlines()]
+    assert {r["document"]["path"] for r in rows} == {str(path), str(EXAMPLES / "2015-05-15_nusra_sought_is_help.txt")}
+    cleaned = json.loads(ew("clean", "--json", str(path)).stdout)["text"]
+    mine = [r for r in rows if r["document"]["path"] == str(path)]
+    assert mine and all(cleaned[r["start"]:r["end"]] == r["text"] for r in mine)
+    qalamoun = next(r for r in mine if r["name"] == "Qalamoun Mountains")
+    assert qalamoun["country_code"] == "SY" and qalamoun["lat"] and qalamoun["reason"]
+    raw = ew("places", "--raw", str(path))
+    assert raw.returncode == 0, raw.stderr
+    text = path.read_text(encoding="utf-8")
+    raw_rows = [json.loads(line) for line in raw.stdout.splitlines()]
+    assert raw_rows and all(text[r["start"]:r["end"]] == r["text"] for r in raw_rows)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01binary" * 20)
+    p = ew("places", str(bad), str(path))
+    assert p.returncode == 0 and "bad.txt" in p.stderr and p.stdout.strip()

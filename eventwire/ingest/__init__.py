@@ -16,8 +16,9 @@ from eventwire.model import Document, ReadError
 __all__ = ["read_inputs", "clean_article", "CleanedArticle", "ARTICLE_EXTENSIONS"]
 
 
-def read_inputs(paths: Iterable[str], max_bytes: int = 20_000_000,
-                stdin: IO[Any] | None = None) -> Iterator[Document | ReadError]:
+def read_inputs(paths: Iterable[str], max_bytes: int = 20_000_000, stdin: IO[Any] | None = None,
+                raw: bool = False) -> Iterator[Document | ReadError]:
     """Documents from files, directories (recursive, sorted) and "-" (stdin), in order; never raises for a
-    bad input: each one becomes a ReadError and the rest of the batch goes on."""
-    return iter_inputs(paths, max_bytes, stdin)
+    bad input: each one becomes a ReadError and the rest of the batch goes on. ``raw``: the text as given,
+    decoded but not cleaned."""
+    return iter_inputs(paths, max_bytes, stdin, raw)

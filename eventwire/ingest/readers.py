@@ -172,30 +172,32 @@ def _walk(directory: str) -> Iterator[tuple[str, str | None] | ReadError]:
                                    f"(looked for {', '.join(ARTICLE_EXTENSIONS)} files)")
 
 
-def iter_inputs(paths: Iterable[str], max_bytes: int, stdin: IO[Any] | None) -> Iterator[Document | ReadError]:
-    """The Documents and ReadErrors of files, directories (recursive, sorted) and "-" (stdin)."""
+def iter_inputs(paths: Iterable[str], max_bytes: int, stdin: IO[Any] | None,
+                raw: bool = False) -> Iterator[Document | ReadError]:
+    """The Documents and ReadErrors of files, directories (recursive, sorted) and "-" (stdin). ``raw``: each
+    input's text as given, decoded but not cleaned (one Document per file, whatever its format)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     for given in paths:
         p = os.fspath(given)
         if p == "-":
-            yield from read_stdin(stdin, max_bytes)
+            yield from read_stdin(stdin, max_bytes, raw)
         elif os.path.isdir(p):
             for item in _walk(p):
                 if isinstance(item, ReadError):
                     yield item
                 else:
-                    yield from read_file(item[0], item[1], max_bytes)
+                    yield from read_file(item[0], item[1], max_bytes, raw)
         elif os.path.isfile(p):
             ext = os.path.splitext(p)[1].lower()
-            yield from read_file(p, ARTICLE_EXTENSIONS.get(ext), max_bytes)
+            yield from read_file(p, ARTICLE_EXTENSIONS.get(ext), max_bytes, raw)
         elif os.path.exists(p):
             yield ReadError(p, "not a regular file or directory")
         else:
             yield ReadError(p, "no such file or directory")
 
 
-def read_file(path: str, kind: str | None, max_bytes: int) -> Iterator[Document | ReadError]:
+def read_file(path: str, kind: str | None, max_bytes: int, raw: bool = False) -> Iterator[Document | ReadError]:
     """The Documents of one file; ``kind`` is "txt", "html", "jsonl", "json" or None to sniff the content."""
     try:
         size = os.path.getsize(path)
@@ -208,10 +210,10 @@ def read_file(path: str, kind: str | None, max_bytes: int) -> Iterator[Document 
     except OSError as e:
         yield ReadError(path, f"cannot read: {e.strerror or e}")
         return
-    yield from read_bytes(data, path, kind)
+    yield from read_bytes(data, path, kind, raw=raw)
 
 
-def read_stdin(stdin: IO[Any] | None, max_bytes: int) -> Iterator[Document | ReadError]:
+def read_stdin(stdin: IO[Any] | None, max_bytes: int, raw: bool = False) -> Iterator[Document | ReadError]:
     """The Documents of standard input, whose format is sniffed (HTML, JSONL or text)."""
     stream = sys.stdin if stdin is None else stdin
     stream = getattr(stream, "buffer", stream)
@@ -225,10 +227,11 @@ def read_stdin(stdin: IO[Any] | None, max_bytes: int) -> Iterator[Document | Rea
     if len(data) > max_bytes:
         yield ReadError("-", f"too large: over the limit of {max_bytes:,} bytes (raise max_bytes to read it)")
         return
-    yield from read_bytes(data, "-", None, stdin=True)
+    yield from read_bytes(data, "-", None, stdin=True, raw=raw)
 
 
-def read_bytes(data: bytes, source: str, kind: str | None, stdin: bool = False) -> Iterator[Document | ReadError]:
+def read_bytes(data: bytes, source: str, kind: str | None, stdin: bool = False,
+               raw: bool = False) -> Iterator[Document | ReadError]:
     """The Documents in the bytes of one input (a file or stdin) named ``source``."""
     if not data.strip():
         yield ReadError(source, "empty" if not data else "empty (whitespace only)")
@@ -252,6 +255,9 @@ def read_bytes(data: bytes, source: str, kind: str | None, stdin: bool = False) 
         return
     kind = kind or sniff_format(text)
     fmt = "stdin" if stdin else {"json": "jsonl"}.get(kind, kind)
+    if raw:  # offsets must point into the input as given: no cleaning, no extraction
+        yield Document(id=content_id(text), text=text, path=source, source_format=fmt)
+        return
     if kind == "html":
         yield _guarded(source, html_document, text, source, fmt)
     elif kind in ("jsonl", "json"):
