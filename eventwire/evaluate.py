@@ -23,6 +23,7 @@ from typing import Any, Generic, Iterable, Iterator, Protocol, Sequence, TypeVar
 from rapidfuzz import fuzz
 
 from eventwire.model import ActorMention, ActorRef, Event, Place
+from eventwire.time import resolve_time
 from eventwire.geo.gazetteer import haversine_km  # one great-circle formula for the project
 
 DATASETS: dict[str, str] = {
@@ -36,7 +37,11 @@ DATASETS: dict[str, str] = {
     "geovirus": "GeoVirus: 229 disease news articles, 2,170 toponyms with coordinates; detection and resolution",
     "re3d": "re3d (Dstl): 90 documents on the Syria/Iraq conflict; organisation/person mention recall and "
             "consistency of actor resolution",
+    "dates": "eventwire's own date test set (eventwire/data/dates.tsv): relative and absolute time expressions "
+             "resolved against a publication date into ranges with a precision",
 }
+# Data sets the package ships, scored without ../shared/data.
+BUNDLED = frozenset({"dates"})
 
 # Files each data set needs, relative to the data dir. countryInfo.txt tells ISO3 country codes from CAMEO's
 # non-state codes (IGO, NGO, IMG…) and maps GeoNames country ids to ISO2; Natural Earth gives GeoVirus a gold country.
@@ -1698,6 +1703,68 @@ def score_re3d(documents: Sequence[Re3dDocument], predictions: Sequence[Sequence
     return Score(len(documents), metrics, notes)
 
 
+# --------------------------------------------------------------------------------------------------- dates
+
+
+@dataclass(frozen=True)
+class DateCase:
+    """One expression of the date test set, its anchor and the range a careful coder gives (None: no date)."""
+
+    anchor: str | None
+    expression: str
+    start: str | None
+    end: str | None
+    precision: str | None
+    note: str
+
+
+def load_dates(path: Path | None = None) -> Gold[DateCase]:
+    """The cases of eventwire/data/dates.tsv (a file written for eventwire, shipped with the package)."""
+    path = path or Path(__file__).parent / "data" / "dates.tsv"
+    cases: list[DateCase] = []
+    with open(path, encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f if line.strip() and not line.startswith("#")]
+    header, rows = rows[0], rows[1:]
+    for row in rows:
+        row += [""] * (len(header) - len(row))
+        values = {k: (None if v in ("-", "") else v) for k, v in zip(header, row)}
+        cases.append(DateCase(anchor=values["anchor"], expression=str(values["expression"]), start=values["start"],
+                              end=values["end"], precision=values["precision"], note=values.get("note") or ""))
+    return Gold(cases, [f"{len(cases)} cases from {path.name}, {sum(c.start is None for c in cases)} of them "
+                        "expecting no date"])
+
+
+def score_dates(cases: Sequence[DateCase], predictions: Sequence[Any]) -> Score:
+    """Exact range, overlapping range and precision agreement of resolved expressions (TimeSpan or None)."""
+    _check_aligned(cases, predictions)
+    exact = overlap = precise = 0
+    errors: list[dict[str, Any]] = []
+    for i, (case, got) in enumerate(zip(cases, predictions)):
+        start, end = (got.date, got.date_end) if got is not None else (None, None)
+        if case.start is None:
+            ok = got is None
+            exact += ok
+            overlap += ok
+            precise += ok
+        else:
+            ok = (start, end) == (case.start, case.end)
+            exact += ok
+            overlap += got is not None and not (end < case.start or start > case.end)
+            precise += got is not None and got.precision == case.precision
+        if not ok:
+            errors.append(_miss(f"{case.anchor or '-'} {case.expression}", i, "date",
+                                f"{case.start or '-'}..{case.end or '-'} {case.precision or ''}".strip(),
+                                f"{start or '-'}..{end or '-'} {got.precision if got is not None else ''}".strip(),
+                                case.note or case.expression))
+    n = len(cases)
+    metrics: dict[str, float | int | None] = {"exact_range": _share(exact, n), "overlapping_range": _share(overlap, n),
+                                              "precision_agreement": _share(precise, n)}
+    notes = ["exact_range: the resolved start and end are the expected ones (a case expecting no date agrees when "
+             "none is given); overlapping_range: the resolved range overlaps the expected one; "
+             "precision_agreement: day/week/month/year/range as expected"]
+    return Score(n, metrics, notes, errors)
+
+
 # --------------------------------------------------------------------------------------------------- running
 
 
@@ -1727,6 +1794,12 @@ def run(name: str, data_dir: Path | None, pipeline: EvaluablePipeline, limit: in
     """Score `pipeline` on one data set; raises DatasetMissing when its files are absent."""
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; choose one of: {', '.join(DATASETS)}")
+    if name in BUNDLED:
+        started = time.perf_counter()
+        gold_d = load_dates()
+        score = score_dates(gold_d.records, [resolve_time(c.expression, c.anchor) for c in gold_d.records])
+        return {"dataset": name, "n": score.n, "metrics": score.metrics, "notes": gold_d.notes + score.notes,
+                "errors": score.errors, "seconds": round(time.perf_counter() - started, 2)}
     if data_dir is None:  # what default_data_dir() gives on a machine without the shared data
         raise DatasetMissing(f"{name}: no data folder found (looked for ../shared/data); pass --data DIR")
     started = time.perf_counter()
@@ -1805,7 +1878,7 @@ def format_table(result: dict[str, Any]) -> str:
 
 
 # Data sets whose scorers list their misses; the others score spans and places, where a miss needs its article.
-ERRORS_LISTED = ("plover-gsr", "petrarch-unit", "universalpetrarch")
+ERRORS_LISTED = ("plover-gsr", "petrarch-unit", "universalpetrarch", "dates")
 
 
 def format_errors(result: dict[str, Any]) -> str:

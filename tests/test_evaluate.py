@@ -148,7 +148,7 @@ def test_default_data_dir_points_at_the_shared_data():
     assert (DATA / "plover" / "PLOVER_GSR_CAMEO.json").is_file()
 
 
-@pytest.mark.parametrize("name", list(ev.DATASETS))
+@pytest.mark.parametrize("name", [n for n in ev.DATASETS if n not in ev.BUNDLED])
 def test_run_names_the_missing_file(tmp_path: Path, name: str):
     with pytest.raises(ev.DatasetMissing) as err:
         ev.run(name, tmp_path, pipeline=None)  # type: ignore[arg-type]  # never reached
@@ -1065,3 +1065,32 @@ def test_format_errors_prints_a_block_per_miss_and_the_table_none():
     assert text.count("(#") == 2
     assert ev.format_errors({**result, "errors": []}) == "misses of universalpetrarch: none"
     assert ev.format_errors({"dataset": "lgl"}).startswith("misses: not listed for lgl")
+
+
+def test_date_test_set_ships_with_the_package_and_scores_ranges():
+    from eventwire.evaluate import DateCase, load_dates, score_dates
+    from eventwire.model import TimeSpan
+
+    gold = load_dates()
+    assert len(gold.records) >= 50 and any(c.anchor is None for c in gold.records)
+    cases = [DateCase("2015-05-14", "on Tuesday", "2015-05-12", "2015-05-12", "day", ""),
+             DateCase("2015-05-14", "last week", "2015-05-04", "2015-05-10", "week", ""),
+             DateCase("2015-05-14", "for three years", None, None, None, "")]
+    got = [TimeSpan(date="2015-05-12", date_end="2015-05-12", precision="day", text="on Tuesday"),
+           TimeSpan(date="2015-05-01", date_end="2015-05-07", precision="week", text="last week"),
+           None]
+    score = score_dates(cases, got)
+    assert score.metrics["exact_range"] == pytest.approx(2 / 3)
+    assert score.metrics["overlapping_range"] == pytest.approx(1.0)
+    assert score.metrics["precision_agreement"] == pytest.approx(1.0)
+    assert [e["id"] for e in score.errors] == ["2015-05-14 last week"]
+
+
+def test_eval_dates_runs_without_the_shared_data(tmp_path):
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-m", "eventwire.cli", "eval", "dates", "--data", str(tmp_path / "none")],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert "exact_range" in p.stdout
