@@ -98,6 +98,7 @@ class EventExtractor(MentionResolver):
             bucket = self.lex.triggers.get((tok.lower_, "NOUN"))
         if not bucket:
             return None
+        words_here: tuple[set[str], set[str]] | None = None  # the verb's own words and its object's, read once
         for trig in bucket:
             if trig.extra is None:
                 if pos == "VERB" and any(c.dep_ in OBJECTS and self.lex.is_cue(c.lemma_.lower(), "not_object")
@@ -111,18 +112,10 @@ class EventExtractor(MentionResolver):
                     continue  # "take over" is not "take"; particles only weaken a few verbs
                 return trig
             if pos == "VERB":
-                words = trig.extra.split()
-                # the verb's words: its children, what its prepositions take, and what its object is made of
-                # ("gave 5 million dollars of aid", "ended mediation efforts")
-                kids = {c.lemma_.lower() for c in tok.children} | {
-                    g.lemma_.lower() for c in tok.children if c.dep_ == "prep" for g in c.children}
-                of_objects = [p for c in tok.children if c.dep_ == "dobj"
-                              for g in c.children if g.dep_ == "prep" and g.lower_ == "of" for p in g.children]
-                deep = {g.lemma_.lower() for c in tok.children if c.dep_ == "dobj"
-                        for g in c.children if g.dep_ in ("compound", "amod")} | {
-                    p.lemma_.lower() for p in of_objects} | {  # "suspended part of a military aid program"
-                    g.lemma_.lower() for p in of_objects for g in p.children if g.dep_ in ("compound", "amod")}
-                if all(w in kids or (w in deep and w not in PARTICLES) for w in words):
+                if words_here is None:
+                    words_here = _verb_words(tok)
+                kids, deep = words_here
+                if all(w in kids or (w in deep and w not in PARTICLES) for w in trig.extra.split()):
                     return trig
             else:
                 mods = [c.lemma_.lower() for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")]
@@ -149,8 +142,7 @@ class EventExtractor(MentionResolver):
                     refs += [_copy(m.actor_at[k.i][2], head.doc, m.actor_at[k.i])
                              for k in (c, *c.conjuncts) if k.i in m.actor_at]
             for ref in refs:
-                if ref is not None and not ref.country and ref.type in ("generic", "people", "population"):
-                    ref = self._national(ref, head)
+                ref = self._national(ref, head)
                 if ref is not None and all(ref.id != r.id or ref.name != r.name for r in out):
                     out.append(ref)
         return out
@@ -161,9 +153,11 @@ class EventExtractor(MentionResolver):
         return self.registry.resolve(_strip_det(place.doc[place.left_edge.i:place.i + 1]).text, date_iso,
                                      metonymy=True)
 
-    def _national(self, ref: ActorRef, head: Token) -> ActorRef:
-        """A party with no country takes the one its phrase names: "Iraqi Kurds" are Kurds of Iraq,
-        "Cairo's security chief" Egypt's."""
+    def _national(self, ref: ActorRef | None, head: Token) -> ActorRef | None:
+        """A generic party or people with no country takes the one its phrase names: "Iraqi Kurds" are Kurds
+        of Iraq, "Cairo's security chief" Egypt's. Any other party is returned as it is."""
+        if ref is None or ref.country or ref.type not in ("generic", "people", "population"):
+            return ref
         for c in head.children:
             iso3 = None
             if c.dep_ in ("amod", "compound") and c.i < head.i:
@@ -191,9 +185,7 @@ class EventExtractor(MentionResolver):
             of = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in c.children if g.dep_ == "pobj"), None)
             if of is not None:
-                ref = self._actor_of_np(of, m)
-                return self._national(ref, of) if ref is not None and not ref.country and ref.type in (
-                    "generic", "people", "population") else ref
+                return self._national(self._actor_of_np(of, m), of)
         poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS), None)
         if poss is not None and self.registry.is_member_noun(head.lemma_):
             return self._antecedent(poss, m)  # "its fighters", "their commanders": members of the party named before
@@ -559,9 +551,9 @@ class EventExtractor(MentionResolver):
                 c.dep_ == "aux" and c.lower_ == "to" for c in chain[i - 1].children))  # "sworn to fight"
             own_subject = i > 0 and (any(c.dep_ in SUBJECTS for c in chain[i - 1].children) or any(
                 c.dep_ == "dobj" for c in t.children))  # "wants Putin to attack", "pressed Damascus to withdraw"
-            asked = self._cue(t, "request") or t.lemma_.lower() in ("allow", "permit") or (
-                (trig_t := self._trigger(t)) is not None and trig_t.event_type == "REQUEST")
-            if i > 0 and infinitive and asked and own_subject and modality == "asserted":
+            if i > 0 and infinitive and own_subject and modality == "asserted" and (
+                    self._cue(t, "request") or t.lemma_.lower() in ("allow", "permit") or (
+                        (trig_t := self._trigger(t)) is not None and trig_t.event_type == "REQUEST")):
                 modality, evidence = "hypothetical", t.text + " to"  # asked of or allowed to another, not done
             elif i > 0 and infinitive and self._cue(t, "plan") and modality == "asserted":
                 modality, evidence = "planned", t.text + " to"
@@ -745,8 +737,6 @@ class EventExtractor(MentionResolver):
             if trig is not None and not (trig.pos == "VERB" and (_adjectival(tok) or any(
                     c.dep_ == "det" for c in tok.children))):  # "a captured Humvee", "evacuated the wounded"
                 found.append((tok, trig))
-        # Fold a noun trigger into a verb trigger of the same quad that governs it ("launched an attack" is
-        # one event with the light verb's subject; "the strike killed 12" is one event).
         # A container noun takes the event of the noun that modifies it: "undertook a mediation mission
         # between X and Y", "launched a mediation effort", "a relief operation".
         for tok in self._where(doc, CONTAINERS, lemma=True):
@@ -760,6 +750,8 @@ class EventExtractor(MentionResolver):
         found = [(t, tr) for t, tr in found if not (
             tr.pos == "VERB" and tr.extra is None and self._cue(t, "light") and any(
                 c.dep_ in OBJECTS and c.i in nouns and nouns[c.i].quad_class != tr.quad_class for c in t.children))]
+        # Fold a noun trigger into a verb trigger of the same quad that governs it ("launched an attack" is
+        # one event with the light verb's subject; "the strike killed 12" is one event).
         verbs = {t.i: tr for t, tr in found if tr.pos == "VERB"}
         kept: list[tuple[Token, Trigger]] = []
         for tok, trig in found:
@@ -821,19 +813,9 @@ class EventExtractor(MentionResolver):
                 r.sector in ("CVL", "MIL", "COP", "GOV", "MED") or r.type in ("generic", "person")
                 for r in recipient):
             event_type, mode, cameo = "ASSAULT", "abduct", "181"  # "captured soldiers": people, not land
-        said_clause = next((c for c in tok.children if c.dep_ == "ccomp"), None) if (
-            trig.pos == "VERB" and tok.lemma_.lower() == "protest") else None
-        if said_clause is None and trig.pos == "VERB" and tok.lemma_.lower() == "protest" and tok.dep_ in (
-                "parataxis", "ccomp") and tok.head.i < tok.i and not self._cue(tok.head, "report") \
-                and any(c.dep_ in SUBJECTS for c in tok.children):
-            said_clause = tok.head  # "The authorities are failing…, a rights group protested"
-        speaker = next((c for c in tok.children if c.dep_ in SUBJECTS), None)
-        misparsed_saying = False
-        if said_clause is None and trig.pos == "VERB" and tok.lemma_.lower() == "protest" and tok.tag_ in ("VBD", "VBN") \
-                and tok.dep_ == "acl" and _sent(tok).root.i < tok.i and not self._cue(_sent(tok).root, "report"):
-            said_clause, speaker = _sent(tok).root, tok.head  # the parser's "…, a group protested" as a modifier
-            misparsed_saying = True
-        if event_type == "PROTEST" and said_clause is not None:
+        said_clause, speaker, misparsed_saying = self._protested_words(tok) if (
+            trig.pos == "VERB" and event_type == "PROTEST") else (None, None, False)
+        if said_clause is not None:
             # a protest in words is an accusation: "a rights group protested that the authorities are failing…"
             event_type, mode, cameo = "ACCUSE", None, "111"
             actor = self._actors(speaker, m, document.published) or actor
@@ -901,12 +883,9 @@ class EventExtractor(MentionResolver):
                 w in RESTRICTIONS for w in (trig.lemma, *(trig.extra or "").split(), *(
                     c.lemma_.lower() for c in tok.children if c.dep_ in OBJECTS))):
             # a curfew or martial law "in Algiers" bears on the people there, as PLOVER codes it
-            from eventwire.geo import country_iso3
-
-            iso3 = country_iso3(location.country_code)
-            if iso3:
-                recipient = [ActorRef(name="civilians", text=location.text, country=iso3, sector="CVL",
-                                      type="generic", reason=f"the people of {location.name}, where it applies")]
+            people = _of_country(ActorRef(name="civilians", text=location.text, sector="CVL", type="generic"),
+                                 location.country_code, f"the people of {location.name}, where it applies")
+            recipient = [people] if people.country else []
         when = self._time(tok, m)
         modality, evidence, attribution, source_tok = self._modality(tok, trig, actor, m)
         if misparsed_saying:
@@ -919,6 +898,22 @@ class EventExtractor(MentionResolver):
         main = self._event(document, doc, tok, _sent(tok), event_type, mode, cameo, actor, recipient,
                            location, when, modality, evidence, attribution)
         return [main, *self._spoken(main, tok, m, source_tok)]
+
+    def _protested_words(self, tok: Token) -> tuple[Token | None, Token | None, bool]:
+        """For the verb "protest" used as a verb of saying: (the clause protested, the protester's phrase,
+        whether the parser read the sayer as a modifier); (None, None, False) for a protest in the street."""
+        if tok.lemma_.lower() != "protest":
+            return None, None, False
+        speaker = next((c for c in tok.children if c.dep_ in SUBJECTS), None)
+        clause = next((c for c in tok.children if c.dep_ == "ccomp"), None)  # "protested that…"
+        if clause is None and tok.dep_ in ("parataxis", "ccomp") and tok.head.i < tok.i and not self._cue(
+                tok.head, "report") and speaker is not None:
+            clause = tok.head  # "The authorities are failing…, a rights group protested"
+        root = _sent(tok).root
+        if clause is None and tok.tag_ in ("VBD", "VBN") and tok.dep_ == "acl" and root.i < tok.i and not self._cue(
+                root, "report"):
+            return root, tok.head, True  # the parser's "…, a group protested" as a modifier
+        return clause, speaker, False
 
     def _demands(self, doc: Doc, m: Mentions, document: Document, events: list[Event]) -> list[Event]:
         """What one party says another must or should do is a demand, as PLOVER codes it, whatever the act
@@ -995,8 +990,8 @@ class EventExtractor(MentionResolver):
             own = ev.attribution is not None and ev.attribution.get("actor") in {a.name for a in actor}
             out.append(Event(id=eid, event_type=etype, quad_class=QUAD_CLASS[etype], text=ev.text, span=ev.span,
                              document=ev.document, cameo=cameo, actor=list(actor), recipient=list(recipient),
-                             location=ev.location, time=ev.time, modality="asserted" if own else said, modality_evidence=ev.modality_evidence,
-                             attribution=ev.attribution, trigger=ev.trigger, trigger_span=ev.trigger_span,
+                             location=ev.location, time=ev.time, modality="asserted" if own else said,
+                             modality_evidence=ev.modality_evidence, attribution=ev.attribution, trigger=ev.trigger, trigger_span=ev.trigger_span,
                              confidence=max(0.05, ev.confidence - 0.1)))
         return out
 
@@ -1072,6 +1067,20 @@ def _conjuncts(tok: Token) -> list[Token]:
     return [c for c in tok.conjuncts if c.i > tok.i]
 
 
+def _verb_words(tok: Token) -> tuple[set[str], set[str]]:
+    """The lemmas a phrase line of a verb may name: its children and what its prepositions take; and what its
+    object is made of ("gave 5 million dollars of aid", "ended mediation efforts", "suspended part of a
+    military aid program"), where a particle of the line may not be found."""
+    kids = {c.lemma_.lower() for c in tok.children} | {
+        g.lemma_.lower() for c in tok.children if c.dep_ == "prep" for g in c.children}
+    objects = [c for c in tok.children if c.dep_ == "dobj"]
+    of_objects = [p for c in objects for g in c.children if g.dep_ == "prep" and g.lower_ == "of" for p in g.children]
+    deep = {g.lemma_.lower() for c in objects for g in c.children if g.dep_ in ("compound", "amod")} | {
+        p.lemma_.lower() for p in of_objects} | {
+        g.lemma_.lower() for p in of_objects for g in p.children if g.dep_ in ("compound", "amod")}
+    return kids, deep
+
+
 def _lemmas(tok: Token) -> list[str]:
     """The tagger's lemma, then the word itself, then for a verb the lemmas its ending allows: "staged" →
     stage, "shelled" → shell, "fighting" → fight, fighte. The lexicon keys the first that it knows."""
@@ -1108,8 +1117,9 @@ def _aim_verbal_acts(doc: Doc, events: list[Event]) -> None:
                 break
 
 
-def _of_country(ref: ActorRef, iso2: str) -> ActorRef:
-    """A generic party of the people (civilians, students, workers, protesters) placed in a country."""
+def _of_country(ref: ActorRef, iso2: str, reason: str | None = None) -> ActorRef:
+    """A generic party of the people (civilians, students, workers, protesters) placed in a country, with
+    `reason` (by default: placed where the event happened)."""
     if ref.type != "generic" or ref.country or ref.sector not in PEOPLE_SECTORS:
         return ref
     from eventwire.geo import country_iso3
@@ -1117,8 +1127,8 @@ def _of_country(ref: ActorRef, iso2: str) -> ActorRef:
     iso3 = country_iso3(iso2)
     if iso3 is None:
         return ref
-    return replace(ref, country=iso3, reason=f"{ref.text!r}, a generic party, placed where the event happened "
-                                             f"({iso3})")
+    return replace(ref, country=iso3, reason=reason or f"{ref.text!r}, a generic party, placed where the event "
+                                                       f"happened ({iso3})")
 
 
 def _cited(sent: Span) -> Token | None:

@@ -493,7 +493,8 @@ class MentionResolver:
             head = head.head
             if self.lex.is_cue(head.lemma_.lower(), "report"):
                 subj, passive = _subject(head)
-                named = next((k for k in ([subj, *subj.lefts] if subj is not None else [])
+                phrase = [subj, *subj.lefts] if subj is not None else []
+                named = next((k for k in phrase
                               if k.i in m.actor_at and (k is subj or k.dep_ in ("compound", "amod", "poss"))), None)
                 if subj is not None and not passive and named is not None:  # "Afghan rebel leaders said they…"
                     ref = m.actor_at[named.i][2]
@@ -502,8 +503,8 @@ class MentionResolver:
                         found.reason = f"{pron.text!r} refers to {found.text!r}, who says it"
                         return found
                 elif subj is not None and not passive and not person and pron.lower_ in ("it", "its") and any(
-                        k.i in m.named_at for k in (subj, *subj.lefts)):  # "the Umma party said it will…"
-                    k = next(k for k in (subj, *subj.lefts) if k.i in m.named_at)
+                        k.i in m.named_at for k in phrase):  # "the Umma party said it will…"
+                    k = next(k for k in phrase if k.i in m.named_at)
                     found = self._provisional(pron.doc, *m.named_at[k.i])
                     found.reason += f"; {pron.text!r} refers to it, who says it"
                     return found
