@@ -379,6 +379,133 @@ def actors_import(path: str, out: str | None) -> None:
     click.echo(f"wrote {target}")
 
 
+# Above this many imported places, warn that building the index takes a lot of memory.
+LARGE_IMPORT = 2_000_000
+
+
+@main.group()
+def gazetteer() -> None:
+    """Add GeoNames dumps to the gazetteer, list them and remove them.
+
+    Download a dump from https://download.geonames.org/export/dump/ (a country file such as SY.zip,
+    cities500.zip or allCountries.zip) and `eventwire gazetteer import SY.zip`: every later run finds its places."""
+
+
+def _size(n: float) -> str:
+    """Bytes for people: "1.0 kB", "33.2 MB"."""
+    for unit in ("B", "kB", "MB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def _dump_summary(dump: Any) -> str:
+    """What one import stored: places by GeoNames feature class, and the rows left out."""
+    from eventwire.geo import DUMP_FEATURE_CLASSES
+
+    replaced = f" (replacing the earlier {dump.name})" if dump.replaced else ""
+    lines = [f"imported {Path(dump.source).name} as {dump.name}{replaced}: {dump.places:,} places, "
+             f"{_size(dump.size)}, read in {dump.seconds:.1f} s"]
+    lines += [f"  {c}  {DUMP_FEATURE_CLASSES[c]:<28} {n:>12,}" for c, n in dump.by_class.items()]
+    if dump.left_out:
+        kinds = ", ".join(f"{c} {n:,}" for c, n in dump.left_out.items())
+        lines.append(f"  left out {sum(dump.left_out.values()):,} rows of other feature classes "
+                     f"(R roads and railways, U undersea): {kinds}")
+    return "\n".join(lines)
+
+
+@gazetteer.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--no-index", is_flag=True, help="Only store the dumps; the index is rebuilt the next time "
+              "eventwire loads the gazetteer.")
+def gazetteer_import(paths: tuple[str, ...], no_index: bool) -> None:
+    """Add GeoNames dumps: allCountries.zip, a country file (SY.zip), cities500.zip/cities1000.zip, or the .txt
+    inside. Their places (feature classes P A L T H S V) are kept in the eventwire cache and every later run
+    uses them; importing a file of the same name again replaces it. Then the index is rebuilt once."""
+    import time
+
+    from tqdm import tqdm
+
+    from eventwire.geo import (Gazetteer, GeoNamesDumpError, import_geonames_dumps, imported_dumps,
+                               imported_place_count)
+
+    bars: dict[Path, Any] = {}
+
+    def progress(source: Path, done: int, total: int) -> None:
+        bar = bars.get(source)
+        if bar is None:
+            bar = bars[source] = tqdm(desc=source.name, total=total, unit="B", unit_scale=True, file=sys.stderr,
+                                      disable=None, leave=False)
+        bar.update(min(done, total) - bar.n)
+
+    try:
+        dumps = import_geonames_dumps(paths, on_progress=progress)
+    except (GeoNamesDumpError, OSError) as exc:
+        _fail(f"{exc}; nothing was imported, earlier imports are unchanged")
+    finally:
+        for bar in bars.values():
+            bar.close()
+    for dump in dumps:
+        click.echo(_dump_summary(dump))
+    if no_index:
+        click.echo("stored; the gazetteer index is rebuilt the next time eventwire loads it")
+        return
+    everything = imported_dumps()
+    stored = sum(d.places for d in everything)
+    click.echo(f"building the gazetteer index with {len(everything)} imported dump(s)…", err=True)
+    if stored > LARGE_IMPORT:  # the index is built in memory: allCountries does not fit on a laptop
+        click.echo(f"eventwire: {stored:,} imported places need many GB of memory to index; if the build fails, "
+                   "`eventwire gazetteer remove` the big dump and import the country files you need (SY.zip…)",
+                   err=True)
+    started = time.perf_counter()
+    try:
+        index = Gazetteer.default()
+    except (ValueError, OSError, MemoryError) as exc:
+        _fail(f"the dumps are stored, but building the index failed: {exc}")
+    added = imported_place_count(index)
+    duplicates = stored - added
+    already = (f" ({duplicates:,} {'row names a place' if duplicates == 1 else 'rows name places'} it already "
+               "had)" if duplicates > 0 else "")
+    click.echo(f"gazetteer: {len(index):,} places, {added:,} of them from imported dumps{already}; "
+               f"index built in {time.perf_counter() - started:.1f} s")
+
+
+@gazetteer.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def gazetteer_list(fmt: str) -> None:
+    """The imported GeoNames dumps: name, places, size on disk, when and from which file."""
+    from eventwire.geo import imported_dumps, imported_dumps_dir
+
+    dumps = imported_dumps()
+    if fmt == "jsonl":
+        for d in dumps:
+            click.echo(json.dumps({"name": d.name, "places": d.places, "by_class": d.by_class, "bytes": d.size,
+                                   "imported": d.imported, "source": d.source, "path": str(d.path)}))
+        return
+    if not dumps:
+        click.echo(f"no GeoNames dumps imported (in {imported_dumps_dir()}); download one from "
+                   "https://download.geonames.org/export/dump/ and run `eventwire gazetteer import FILE`")
+        return
+    click.echo(_table([[d.name, f"{d.places:,}", _size(d.size), (d.imported or "")[:16].replace("T", " "),
+                        d.source] for d in dumps], ["name", "places", "size", "imported", "source"]))
+    click.echo(f"\n{sum(d.places for d in dumps):,} places in {len(dumps)} dump(s) under {imported_dumps_dir()}")
+
+
+@gazetteer.command("remove")
+@click.argument("names", nargs=-1, required=True)
+def gazetteer_remove(names: tuple[str, ...]) -> None:
+    """Remove imported dumps by the name `eventwire gazetteer list` shows (SY, allCountries, cities500)."""
+    from eventwire.geo import GeoNamesDumpError, remove_imported_dump
+
+    for name in names:
+        try:
+            dump = remove_imported_dump(name)
+        except (GeoNamesDumpError, OSError) as exc:
+            _fail(str(exc))
+        click.echo(f"removed {dump.name} ({dump.places:,} places); the next run loads the gazetteer without it")
+
+
 def _is_iso_date(value: str) -> bool:
     import re
 

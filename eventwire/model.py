@@ -129,6 +129,9 @@ class TimeSpan:
     date_end: str  # ISO "YYYY-MM-DD", end of the range (inclusive)
     precision: str  # "day" | "week" | "month" | "year" | "range"
     text: str
+    # what a relative expression was resolved against: "published" (the document's publication date),
+    # "inferred" (the text's own latest full date, when it has no publication date); None for an absolute date
+    anchor: str | None = None
 
 
 @dataclass
@@ -170,6 +173,7 @@ class Event:
             "location": self.location.to_dict() if self.location else None,
             "date": t.date if t else None, "date_end": t.date_end if t else None,
             "date_precision": t.precision if t else None, "date_text": t.text if t else None,
+            "date_anchor": t.anchor if t else None,
             "modality": self.modality, "modality_evidence": self.modality_evidence,
             "attribution": self.attribution, "trigger": self.trigger,
             "trigger_span": list(self.trigger_span) if self.trigger_span else None,

@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS events (
     quad_class INTEGER, cameo VARCHAR, acled_event_type VARCHAR, acled_sub_event_type VARCHAR,
     modality VARCHAR, date VARCHAR, date_end VARCHAR, date_precision VARCHAR,
     place VARCHAR, lat DOUBLE, lon DOUBLE, country_code VARCHAR,
-    text VARCHAR, span_start INTEGER, span_end INTEGER, confidence DOUBLE, record JSON
+    text VARCHAR, span_start INTEGER, span_end INTEGER, confidence DOUBLE, record JSON,
+    date_anchor VARCHAR
 );
 CREATE TABLE IF NOT EXISTS event_actors (
     event_id VARCHAR NOT NULL, role VARCHAR NOT NULL, name VARCHAR, text VARCHAR, actor_id VARCHAR,
@@ -68,6 +69,8 @@ class Store:
         self.con = duckdb.connect(self.path, read_only=read_only)
         if not read_only:
             self.con.execute(SCHEMA)
+            # columns added after a database may have been written: appended, so old files take new rows
+            self.con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS date_anchor VARCHAR")
 
     def close(self) -> None:
         self.con.close()
@@ -105,11 +108,11 @@ class Store:
                              e.acled_sub_event_type, e.modality, rec["date"], rec["date_end"],
                              rec["date_precision"], loc.name if loc else None, loc.lat if loc else None,
                              loc.lon if loc else None, loc.country_code if loc else None, e.text, e.span[0],
-                             e.span[1], e.confidence, json.dumps(rec, ensure_ascii=False)])
+                             e.span[1], e.confidence, json.dumps(rec, ensure_ascii=False), rec["date_anchor"]])
                 for role, refs in (("actor", e.actor), ("recipient", e.recipient)):
                     actor_rows += [[e.id, role, a.name, a.text, a.id, a.country, a.sector] for a in refs]
             if rows:
-                self.con.executemany("INSERT OR IGNORE INTO events VALUES (" + ", ".join("?" * 21) + ")", rows)
+                self.con.executemany("INSERT OR IGNORE INTO events VALUES (" + ", ".join("?" * 22) + ")", rows)
             if actor_rows:
                 self.con.executemany("INSERT INTO event_actors VALUES (?, ?, ?, ?, ?, ?, ?)", actor_rows)
             mentions = [[d.id, m.start, m.end, m.actor.text, m.actor.id, m.actor.name, m.actor.country,
@@ -154,7 +157,9 @@ class Store:
         if flt.limit:
             sql += f" LIMIT {int(flt.limit)}"
         for (rec,) in self.con.execute(sql, args).fetchall():
-            yield json.loads(rec)
+            record = json.loads(rec)
+            record.setdefault("date_anchor", None)  # written before the field existed
+            yield record
 
     def actor_counts(self) -> dict[str, tuple[int, int]]:
         """actor id -> (events it takes part in, mentions in the documents)."""

@@ -3,6 +3,8 @@
 A small rule layer over ``datetime``/``dateutil`` (``dateparser`` reads "We" as Wednesday and is ~100× slower).
 News is written in the past tense, so a bare weekday means the most recent one on or before the publication
 date. Durations ("for three years"), ages ("17-year-old") and counts are not dates and resolve to None.
+An article without a publication date may still date itself ("On May 12, 2015, …"): `infer_anchor` reads that
+date so relative expressions can be resolved against it, and the result says so (``TimeSpan.anchor``).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 
 from eventwire.model import TimeSpan
 
-__all__ = ["resolve_time", "find_time_expressions", "parse_anchor"]
+__all__ = ["find_time_expressions", "infer_anchor", "parse_anchor", "resolve_time"]
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
@@ -30,7 +32,18 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "a couple of": 2, "a couple": 2, "couple of": 2,
            "a few": 3, "few": 3, "several": 5, "a dozen": 12, "dozen": 12}
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
-PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}  # months of a year
+WEEK_PARTS = {"early": (0, 2), "mid": (1, 3), "late": (3, 6)}  # weekdays of a week (Monday is 0)
+HALVES = {"first": (1, 6), "second": (7, 12), "last": (7, 12)}
+QUARTERS = {"first": (1, 3), "second": (4, 6), "third": (7, 9), "fourth": (10, 12), "last": (10, 12)}
+# nouns of events a date may name or qualify: "Tuesday's attack", "the 2006 war", "the 2003 US-led invasion"
+EVENT_NOUNS = ("attack", "attacks", "strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "bombing",
+               "bombings", "clash", "clashes", "fighting", "assault", "offensive", "ambush", "explosion", "blast",
+               "shelling", "shooting", "killing", "killings", "massacre", "protest", "protests", "vote", "election",
+               "elections", "meeting", "talks", "statement", "announcement", "report", "incident", "operation",
+               "event", "events", "war", "wars", "uprising", "revolution", "revolt", "rebellion", "insurgency",
+               "invasion", "occupation", "intervention", "campaign", "coup", "crisis", "conflict", "ceasefire",
+               "truce", "agreement", "accord", "deal", "referendum", "siege", "withdrawal", "summit", "crackdown")
 
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?" \
          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -38,34 +51,46 @@ _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue
 _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d|21\d\d)"
 _COUNT = r"(?:\d{1,3}|" + "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True)) + r")"
-_UNIT = r"(?:day|week|month|year|hour)s?"
+_UNIT = r"(?:day|week|month|year|decade|hour)s?"
 _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|overnight|midday|noon))?"
 
 # --- resolution rules over a normalized (lower-case, tidied) expression -------------------------------------------
 _R = {name: re.compile(pattern) for name, pattern in {
     "iso": r"(?P<y>" + _YEAR + r")-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)",
     "iso_month": r"(?P<y>" + _YEAR + r")-(?P<m>[01]\d)",
-    "mdy": r"(?:" + _WEEKDAY + r",?\s+)?(?P<mon>" + _MONTH + r")\s+(?P<d>" + _DAYNUM + r")(?:,?\s+(?P<y>" + _YEAR +
-           r"))?",
+    "mdy": r"(?:the\s+)?(?:" + _WEEKDAY + r",?\s+)?(?P<mon>" + _MONTH + r")\s+(?P<d>" + _DAYNUM + r")(?:,?\s+(?P<y>"
+           + _YEAR + r"))?",
     "dmy": r"(?:" + _WEEKDAY + r",?\s+)?(?:the\s+)?(?P<d>" + _DAYNUM + r")(?:\s+of)?\s+(?P<mon>" + _MONTH +
            r")(?:,?\s+(?P<y>" + _YEAR + r"))?",
     "month_year": r"(?P<part>early|mid|late)?-?\s*(?P<mon>" + _MONTH + r"),?\s+(?:of\s+)?(?P<y>" + _YEAR + r")",
     "month": r"(?P<rel>last|this|next|earlier this|early|mid|late)?-?\s*(?P<mon>" + _MONTH + r")",
-    "year": r"(?P<part>early|mid|late)?-?\s*(?:the\s+year\s+)?(?P<y>" + _YEAR + r")",
+    "year": r"(?P<part>early|mid|late)?-?\s*(?:the\s+(?:year\s+)?)?(?P<y>" + _YEAR + r")",
     "season": r"(?P<rel>last|this|next|the)?\s*(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?"
-              r"(?P<y>" + _YEAR + r"))?",
+              r"(?P<y>" + _YEAR + r")(?:[-/](?:\d\d|" + _YEAR + r"))?)?",  # "the winter of 2013-14" begins in 2013
     "decade": r"(?:the\s+)?(?P<y>(?:1[89]|20)\d0)s",
-    "weekday": r"(?P<rel>last|this past|past|this|next|early|late|earlier on|earlier)?\s*(?P<wd>" + _WEEKDAY +
+    "weekday": r"(?P<rel>last|this past|past|this|next|early|late|earlier on|earlier|overnight)?\s*(?P<wd>" + _WEEKDAY +
                r")" + _PART_OF_DAY + r"(?:['’]s?)?",
     "day_word": r"(?P<word>today|tonight|this morning|this afternoon|this evening|earlier today|later today"
-                r"|yesterday|last night|overnight|the day before yesterday|tomorrow)" + _PART_OF_DAY,
-    "period": r"(?P<rel>last|this|next|earlier this|later this|the previous|previous|the same)\s+"
-              r"(?P<unit>week|weekend|month|year)",
-    "ago": r"(?P<n>" + _COUNT + r")\s+(?P<unit>" + _UNIT + r")\s+(?:ago|earlier|before)",
+                r"|yesterday|last night|overnight|the day before yesterday|tomorrow|the previous day|the day before"
+                r"|the following day|the next day|the day after)" + _PART_OF_DAY,
+    "period": r"(?:(?P<part>early|mid|late)-?\s*)?"
+              r"(?P<rel>last|this|next|earlier this|later this|the previous|previous|the same)\s+"
+              r"(?P<unit>week|weekend|month|year)(?:['’]s)?",
+    "ago": r"(?:(?P<n>" + _COUNT + r")\s+)?(?P<unit>" + _UNIT + r")\s+(?P<dir>ago|earlier|before|later|after)",
     "past_n": r"(?:(?:over|in|during|for|within)\s+)?(?:the\s+)?(?:past|last|previous)\s+(?:(?P<n>" + _COUNT +
               r")\s+)?(?P<unit>" + _UNIT + r")",
     "recent": r"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:most\s+)?recent\s+(?P<unit>days|weeks|months|years)",
     "weekend": r"(?:over\s+|during\s+|at\s+)?(?P<rel>the|this|last|this past|past)\s+weekend",
+    # compositions: each side is an expression resolved by the rules above
+    "range": r"(?:between|from)\s+(?P<a>.+?)\s+(?:and|to|until|till|through)\s+(?P<b>.+)",
+    "pair": r"(?P<a>.+?)\s+and\s+(?P<b>.+)",  # "on Tuesday and Wednesday", "in 2014 and 2015": both, and between
+    # "May 3-4", "the night of May 3-4", "3-4 May 2015": two days of one month
+    "days_md": r"(?P<a>.*?" + _MONTH + r"\s+" + _DAYNUM + r")\s*[-–]\s*(?P<b>" + _DAYNUM + r")(?P<y>,?\s+" + _YEAR
+               + r")?",
+    "days_dm": r"(?P<lead>.*?)(?P<a>" + _DAYNUM + r")\s*[-–]\s*(?P<b>" + _DAYNUM + r")(?P<rest>\s+" + _MONTH
+               + r"(?:,?\s+" + _YEAR + r")?)",
+    "edge": r"(?:the\s+)?(?P<edge>start|beginning|end)\s+of\s+(?P<rest>.+)",
+    "share": r"(?:the\s+)?(?P<ord>first|second|third|fourth|last)\s+(?P<unit>half|quarter)\s+of\s+(?P<rest>.+)",
 }.items()}
 
 _LEAD = re.compile(r"^(?:on|in|at|during|from|by|of|early on|late on)\s+")
@@ -74,10 +99,19 @@ _SINCE = re.compile(r"^since\s+")
 _NOT_DATES = re.compile(r"\b(?:years?[- ]olds?|aged\s+\d|for\s+(?:about\s+|nearly\s+|almost\s+|more than\s+|over\s+)?"
                         + _COUNT + r"\s+" + _UNIT + r"|^(?:about\s+|nearly\s+|some\s+)?" + _COUNT +
                         r"\s+(?:year|month|week|day|hour)s?$)")
-_TRAILING = re.compile(r"\s+(?:attack|attacks|strike|strikes|raid|raids|bombing|bombings|clash|clashes|fighting"
-                       r"|assault|offensive|ambush|explosion|blast|shelling|shooting|killing|killings|massacre"
-                       r"|protest|protests|vote|election|meeting|talks|statement|announcement|report|incident"
-                       r"|operation|events?)$")
+_EVENT_NOUN = r"(?:" + "|".join(EVENT_NOUNS) + r")"
+_EVENT_NOUN_SET = frozenset(EVENT_NOUNS)
+_TRAILING = re.compile(r"\s+" + _EVENT_NOUN + r"$")
+# after a year or a possessive a few words may qualify the event: "the 2003 US-led invasion", "Tuesday's air strike"
+_TRAILING_QUALIFIED = re.compile(r"(?:(?<=\d)|(?<='s)|(?<=s'))(?:\s+(?!(?:of|and|to|years?|months?|weeks?|days?"
+                                 r"|hours?)\b)[a-z'-]+){0,3}\s+" + _EVENT_NOUN + r"$")
+# "the war of 2006", "the protests of March 2011": the date the event is named by
+_EVENT_OF = re.compile(r"^(?:the\s+)?(?:[a-z'-]+\s+){0,2}?" + _EVENT_NOUN + r"\s+of\s+")
+_TIME_OF = re.compile(r"^(?:the\s+)?(?:(?:early|late|small)\s+hours|night|evening|morning|afternoon)\s+of\s+")
+_WRITTEN_YEAR = re.compile(r"(?<!\d)" + _YEAR + r"(?:s|\b|-)")
+# a full date written out (day, month and year): what an article without a publication date may be dated by
+_FULL_DATE = re.compile(r"\b(?:" + _MONTH + r"\s+" + _DAYNUM + r",?\s+" + _YEAR + r"|" + _DAYNUM + r"(?:\s+of)?\s+"
+                        + _MONTH + r",?\s+" + _YEAR + r"|" + _YEAR + r"-[01]\d-[0-3]\d)\b", re.IGNORECASE)
 
 
 def parse_anchor(anchor: str | None) -> tuple[date | None, int | None]:
@@ -127,16 +161,47 @@ def _normalize(expr: str) -> str:
     return text
 
 
-def resolve_time(expr: str, anchor: str | None) -> TimeSpan | None:
-    """Resolve a date expression ("on Tuesday", "last week", "in February 2014") against the publication date
-    (ISO "YYYY-MM-DD" or None) into an inclusive range with a precision; None when it is no date or unresolvable."""
+def resolve_time(expr: str, anchor: str | None, anchored_by: str = "published") -> TimeSpan | None:
+    """Resolve a date expression ("on Tuesday", "last week", "in February 2014") against an anchor date
+    (ISO "YYYY-MM-DD" or None) into an inclusive range with a precision; None when it is no date or unresolvable.
+    ``anchored_by`` names where the anchor came from ("published" or "inferred") and is kept on the span when
+    the anchor was needed; an absolute date ("in February 2014") has ``anchor=None``."""
     if not expr or not expr.strip():
         return None
     day, year = parse_anchor(anchor)
-    return _resolve(_normalize(expr), day, year, expr.strip())
+    text, original = _normalize(expr), expr.strip()
+    # An expression its own words date is absolute whatever the anchor: no rule reads the anchor when the year is
+    # written, so resolving without one first tells the two kinds apart. Only a written year ("2014", "1990s",
+    # "2014-02") can make an expression absolute, so the pass is skipped for the many that have none.
+    absolute = _resolve(text, None, None, original) if _WRITTEN_YEAR.search(text) else None
+    if absolute is not None or (day is None and year is None):
+        return absolute
+    span = _resolve(text, day, year, original)
+    if span is not None:
+        span.anchor = anchored_by  # a span made just now for this call (dataclasses.replace costs a tenth of a call)
+    return span
+
+
+def infer_anchor(text: str) -> str | None:
+    """The latest full date (day, month and year) written in a text, "On May 12, 2015", "12 May 2015",
+    "2015-05-12" or a dateline's, as ISO "YYYY-MM-DD"; None when the text writes none."""
+    latest: date | None = None
+    for m in _FULL_DATE.finditer(text):
+        span = _resolve(_normalize(m.group()), None, None, m.group())
+        if span is not None and span.precision == "day":
+            day = date.fromisoformat(span.date)
+            latest = day if latest is None or day > latest else latest
+    return latest.isoformat() if latest else None
 
 
 def _resolve(text: str, day: date | None, year: int | None, original: str) -> TimeSpan | None:
+    try:
+        return _resolve_rules(text, day, year, original)
+    except ValueError:  # "February 30", "from June 3 to 31": not a date
+        return None
+
+
+def _resolve_rules(text: str, day: date | None, year: int | None, original: str) -> TimeSpan | None:
     if _NOT_DATES.search(text):
         return None
     since = _SINCE.match(text)
@@ -146,13 +211,77 @@ def _resolve(text: str, day: date | None, year: int | None, original: str) -> Ti
             return None
         start = date.fromisoformat(inner.date)
         return _span(start, day, "range", original) if start <= day else None
-    text = _TRAILING.sub("", text)
+    if " and " in text or text.startswith(("between ", "from ")):
+        m = _R["range"].fullmatch(text) or _R["pair"].fullmatch(text)
+        span = _range(m["a"], m["b"], day, year, original) if m else None
+        if span is not None:
+            return span
+    if "-" in text or "–" in text:
+        m = _R["days_md"].fullmatch(text)
+        if m:  # the year, when written, belongs to both days
+            return _range(m["a"] + (m["y"] or ""), m["b"], day, year, original)
+        m = _R["days_dm"].fullmatch(text)
+        if m:
+            return _range(m["lead"] + m["a"] + m["rest"], m["b"] + m["rest"], day, year, original)
+    if text.rpartition(" ")[2] in _EVENT_NOUN_SET:  # the noun of an event after its date: "Tuesday's attack"
+        text = _TRAILING.sub("", _TRAILING_QUALIFIED.sub("", text))
+    if " of " in text:
+        text = _EVENT_OF.sub("", text)
     text = _LEAD.sub("", text)
-    text = re.sub(r"^(?:the\s+)?(?:early|late)\s+hours\s+of\s+", "", text)
-    try:
-        return _absolute(text, year, day, original) or (_relative(text, day, original) if day else None)
-    except ValueError:  # "February 30": not a date
+    text = _TIME_OF.sub("", text)  # "the night of June 3": the date the night begins on
+    m = (_R["edge"].fullmatch(text) or _R["share"].fullmatch(text)) if " of " in text else None
+    if m:
+        return _part_of(m, day, year, original)
+    return _absolute(text, year, day, original) or (_relative(text, day, original) if day else None)
+
+
+def _range(first: str, last: str, day: date | None, year: int | None, original: str) -> TimeSpan | None:
+    """"between March and May 2015", "from 2011 to 2013": from the start of one to the end of the other. A part
+    left short ("March") is read against the end of the other, so the year written once serves both."""
+    short = re.fullmatch(r"(?P<d>" + _DAYNUM + r")(?P<y>,?\s+" + _YEAR + r")?", last)
+    if short:  # "from June 3 to 5", "between May 5 and 7, 2015": the second day in the first one's month
+        start = _resolve(first + (short["y"] or ""), day, year, original)
+        if start is None or start.precision != "day":
+            return None
+        first_day = date.fromisoformat(start.date)
+        end_day = first_day.replace(day=int(re.match(r"\d+", short["d"]).group()))
+        return _span(first_day, end_day, "range", original) if first_day < end_day else None
+    # the whole expression goes down as the words: "to May" is the month, never the verb a lone "may" may be
+    end = _resolve(last, day, year, original)
+    if end is None:
         return None
+    last_day = date.fromisoformat(end.date_end)
+    bare = re.fullmatch(r"(?:the\s+)?(?P<d>" + _DAYNUM + r")", first)
+    if bare and end.precision == "day":  # "between the 5th and the 7th of May": the first day in the second's month
+        first_day = last_day.replace(day=int(re.match(r"\d+", bare["d"]).group()))
+        return _span(first_day, last_day, "range", original) if first_day < last_day else None
+    start = _resolve(first, None, None, original) or _resolve(first, last_day, last_day.year, original)
+    if start is None or start.date > end.date_end:
+        return None
+    return _span(date.fromisoformat(start.date), last_day, "range", original)
+
+
+def _part_of(m: re.Match, day: date | None, year: int | None, original: str) -> TimeSpan | None:
+    """"the start of the year", "the end of May", "the first half of 2015", "the last quarter of last year"."""
+    rest = re.sub(r"^the (week|month|year)$", r"this \1", m["rest"])
+    whole = _resolve(rest, day, year, original)  # "the end of May": the month, not the verb
+    if whole is None:
+        return None
+    start = date.fromisoformat(whole.date)
+    if "edge" in m.groupdict():
+        if whole.precision == "year":  # the start or end of a year: its first or last month
+            return _span(*_month_span(start.year, 1 if m["edge"] != "end" else 12), "month", original)
+        if whole.precision == "month":  # of a month: its first or last ten days, as "early" and "late"
+            first, last = _month_span(start.year, start.month)
+            days = (1, 10) if m["edge"] != "end" else (21, last.day)
+            return _span(first.replace(day=days[0]), first.replace(day=days[1]), "range", original)
+        return None
+    if whole.precision != "year":
+        return None
+    months = (HALVES if m["unit"] == "half" else QUARTERS).get(m["ord"])
+    if months is None:
+        return None
+    return _span(date(start.year, months[0], 1), _month_span(start.year, months[1])[1], "range", original)
 
 
 def _absolute(text: str, year: int | None, day: date | None, original: str) -> TimeSpan | None:
@@ -249,8 +378,10 @@ def _relative(text: str, day: date, original: str) -> TimeSpan | None:
     m = _R["day_word"].fullmatch(text)
     if m:
         word = m["word"]
+        # "the previous day", "the day after": read against the anchor, the only reference day the resolver has
         offset = {"yesterday": -1, "last night": -1, "the day before yesterday": -2, "tomorrow": 1,
-                  "overnight": -1}.get(word, 0)
+                  "overnight": -1, "the previous day": -1, "the day before": -1, "the following day": 1,
+                  "the next day": 1, "the day after": 1}.get(word, 0)
         d = day + timedelta(days=offset)
         return _span(d, d, "day", original)
     m = _R["weekday"].fullmatch(text)
@@ -285,6 +416,16 @@ def _relative(text: str, day: date, original: str) -> TimeSpan | None:
             start, end = _month_span(*((day + relativedelta(months=step)).timetuple()[:2]))
         else:
             start, end = date(day.year + step, 1, 1), date(day.year + step, 12, 31)
+        part = m["part"]
+        if part and unit == "year":  # "early this year", "late last year": January-April, September-December
+            first, last = PARTS[part]
+            return _span(start.replace(month=first), _month_span(start.year, last)[1], "range", original)
+        if part and unit == "month":  # its first, middle or last ten days, as "early May"
+            third = {"early": (1, 10), "mid": (11, 20), "late": (21, end.day)}[part]
+            return _span(start.replace(day=third[0]), start.replace(day=third[1]), "range", original)
+        if part and unit == "week":
+            first, last = WEEK_PARTS[part]
+            return _span(start + timedelta(days=first), start + timedelta(days=last), "range", original)
         if rel in ("this", "earlier this"):  # news is past tense: the part of the period up to publication
             end = day
         elif rel == "later this":
@@ -292,19 +433,25 @@ def _relative(text: str, day: date, original: str) -> TimeSpan | None:
         return _span(start, end, unit, original)
     m = _R["ago"].fullmatch(text)
     if m:
-        n = _count(m["n"])
         unit = m["unit"].rstrip("s")
-        if n is None or unit == "hour":
-            return _span(day, day, "day", original) if unit == "hour" else None
+        if unit == "hour":  # "hours after", "three hours ago": within hours of the anchor, its day
+            return _span(day, day, "day", original)
+        n = _count(m["n"]) if m["n"] else None
+        if n is None:  # "days later": how many is not said
+            return None
+        n = -n if m["dir"] in ("later", "after") else n
         if unit == "day":
             d = day - timedelta(days=n)
             return _span(d, d, "day", original)
         if unit == "week":
             return _span(*_week_of(day - timedelta(weeks=n)), "week", original)
-        if unit == "month":
-            past = day - relativedelta(months=n)
-            return _span(*_month_span(past.year, past.month), "month", original)
-        return _span(date(day.year - n, 1, 1), date(day.year - n, 12, 31), "year", original)
+        if unit == "decade":  # "a decade ago": a round figure for about ten years back, the year that many back
+            return _span(date(day.year - 10 * n, 1, 1), date(day.year - 10 * n, 12, 31), "year", original)
+        # "a year ago" is a round figure for "about twelve months back": said in May 2015 it means about May 2014.
+        # The calendar year 2014 would take in January 2014 (sixteen months back) as readily as May, so it
+        # resolves, as "two months ago" does, to the month that many years before, at month precision.
+        past = day - relativedelta(months=n) if unit == "month" else day - relativedelta(years=n)
+        return _span(*_month_span(past.year, past.month), "month", original)
     m = _R["past_n"].fullmatch(text)
     if m:
         n = _count(m["n"]) if m["n"] else 1
@@ -313,12 +460,15 @@ def _relative(text: str, day: date, original: str) -> TimeSpan | None:
         unit = m["unit"].rstrip("s")
         if unit == "hour":  # "the past 24 hours": from the day before
             return _span(day - timedelta(days=-(-n // 24)), day, "range", original)
-        delta = {"day": timedelta(days=n - 1), "week": timedelta(weeks=n) - timedelta(days=1)}.get(unit)
-        start = day - delta if delta is not None else day - relativedelta(**{unit + "s": n}) + timedelta(days=1)
+        # "the past two days" are calendar days, yesterday and today; "the past two weeks" (months, years) run from
+        # the day "two weeks ago" names, the same weekday (date) that many units back
+        if unit == "decade":
+            unit, n = "year", 10 * n
+        start = day - timedelta(days=n - 1) if unit == "day" else day - relativedelta(**{unit + "s": n})
         return _span(start, day, "range", original)
     m = _R["recent"].fullmatch(text)
-    if m:
-        back = {"days": timedelta(days=6), "weeks": timedelta(days=27)}.get(m["unit"])
+    if m:  # "recent days": the past week of calendar days; "recent weeks": the past four weeks
+        back = {"days": timedelta(days=6), "weeks": timedelta(weeks=4)}.get(m["unit"])
         start = day - back if back is not None else day - relativedelta(months=3 if m["unit"] == "months" else 24)
         return _span(start, day, "range", original)
     return None

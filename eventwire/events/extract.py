@@ -657,6 +657,8 @@ class EventExtractor(MentionResolver):
         cand: list[tuple[int, int, int]] = []
         for s, e in in_sent:
             head = doc[s:e].root
+            while head.dep_ in ("compound", "poss", "nmod") and head.head.lemma_.lower() in PLACE_NOUNS | FACILITIES:
+                head = head.head  # "at Sarajevo airport", "in Idlib's countryside": the place it names
             locative = head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS
             if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.dep_ == "pobj":
                 noun = head.head.head  # "in the city of Aden": as locative as "in Aden"
@@ -688,18 +690,39 @@ class EventExtractor(MentionResolver):
             cand.append((rank * 1000 + abs(tok.i - s), s, e))
         best: Place | None = None
         best_rank = 0
+        unknown: tuple[int, int, int] | None = None  # a place name the gazetteer lacks, ranked before any it has
         for rank, s, e in sorted(cand):
             place = self._place(doc, m, s, e)
             if place is None:
+                if unknown is None and (best is None or rank // 1000 <= max(best_rank, 2) and
+                                        best.precision in ("country", "region", "admin")) and \
+                        doc[s:e].root.ent_type_ in ("GPE", "LOC", "FAC"):
+                    unknown = (s, e, rank // 1000)
                 continue
             if best is None:
                 best, best_rank = place, rank // 1000
-                if place.precision not in ("country", "region", "admin"):
+                if place.precision not in ("country", "region", "admin") and unknown is None:
                     return place
             elif (rank // 1000 <= max(best_rank, 2) and place.precision in ("exact", "nearby")
-                  and place.country_code == best.country_code):
+                  and best.country_code in (None, place.country_code)):
                 return place  # "died in the city of Aden, in southern Yemen": the town, not the region
+        if unknown is not None:
+            return self._located_by(doc, m, unknown[0], unknown[1], best)
         return best
+
+    def _located_by(self, doc: Doc, m: Mentions, s: int, e: int, container: Place | None) -> Place:
+        """An event's place that the gazetteer lacks ("in Qlaiaa village inside … south Lebanon"): named as
+        written, with the point of the place the sentence puts it in, at that place's precision ("nearby" for a
+        town), else of the document's country; the reason says so."""
+        name = _strip_det(doc[s:e]).text
+        start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+        if container is None:
+            fallback = self._unknown_place(doc, m, s, e)
+            return replace(fallback, name=name) if fallback.precision == "country" else fallback
+        precision = "nearby" if container.precision in ("exact", "nearby") else container.precision
+        return replace(container, name=name, text=doc[s:e].text, start=start, end=end, geonameid=None,
+                       feature_code=None, precision=precision,
+                       reason=f"'{name}' is not in the gazetteer; located by {container.name} in the same sentence")
 
     def _time(self, tok: Token, m: Mentions) -> TimeSpan | None:
         sent = _sent(tok)
@@ -997,16 +1020,96 @@ class EventExtractor(MentionResolver):
 
 
     def places(self, doc: Doc, published: str | None = None) -> list[Place]:
-        """Every resolved place mention of a parsed doc, in text order."""
+        """Every toponym mention of a parsed doc, in text order: the places the events use, and also the place
+        names that stand for a party here ("Egypt said", "Georgian troops": the reason says so, and no event is
+        placed there), a dateline's place, a division abbreviation after a town ("Charleston, W.Va."), and place
+        names the gazetteer lacks (kept by name, without coordinates)."""
         m = self.mentions(doc, published)
-        out = []
+        out: list[Place] = []
+        taken: set[int] = set()
+
+        def add(place: Place | None, s: int, e: int) -> None:
+            if place is not None and taken.isdisjoint(range(s, e)):
+                taken.update(range(s, e))
+                out.append(place)
+
         for s, e in m.place_spans:
-            if s in m.actor_at and doc[s:e].root.dep_ in SUBJECTS | OBJECTS:
-                continue
+            place = self._place(doc, m, s, e)
+            if place is not None and s in m.actor_at and doc[s:e].root.dep_ in SUBJECTS | OBJECTS:
+                place = replace(place, reason=f"{place.reason}; names a party here ({m.actor_at[s][2].name}), "
+                                              "not where an event happened")
+            if place is None and doc[s:e].root.ent_type_ in ("GPE", "LOC", "FAC"):
+                place = self._unknown_place(doc, m, s, e)
+            add(place, s, e)
+        for s, e in self._party_toponyms(doc, m):
             place = self._place(doc, m, s, e)
             if place is not None:
-                out.append(place)
-        return out
+                add(replace(place, reason=f"{place.reason}; the people or state of a place, named as a party"),
+                    s, e)
+        for s, e in self._dateline_and_divisions(doc, m, taken):
+            add(self._place(doc, m, s, e), s, e)
+        return sorted(out, key=lambda p: p.start or 0)
+
+    def _unknown_place(self, doc: Doc, m: Mentions, s: int, e: int) -> Place:
+        """A place name the gazetteer lacks: placed in the country the document is about when one country has
+        most of its evidence (precision "country", as ACLED codes a village it cannot find), else by name only."""
+        from eventwire.geo import countries, resolve_place
+
+        name = _strip_det(doc[s:e]).text
+        span = (doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+        total = sum(n for n in m.countries.values() if n > 0)
+        top = m.countries.most_common(1)
+        if total and top[0][1] / total >= 0.6 and top[0][0] in countries():
+            country = resolve_place(countries()[top[0][0]].name, gazetteer=self.gazetteer)
+            if country is not None and country.precision == "country":
+                return replace(country, text=doc[s:e].text, start=span[0], end=span[1],
+                               reason=f"'{name}' is not in the gazetteer; placed in {country.name}, which has "
+                                      f"{top[0][1] / total:.0%} of the document's country evidence")
+        return Place(name=name, text=doc[s:e].text, start=span[0], end=span[1],
+                     reason="a place name the gazetteer lacks")
+
+    def _party_toponyms(self, doc: Doc, m: Mentions) -> list[tuple[int, int]]:
+        """Country names and their adjectives or peoples that name a party ("the U.S.", "Georgian", "Sudanese",
+        "Palestinians"): toponyms of the text, although no event happens at them."""
+        from eventwire.geo import country_from_adjective, country_iso2
+
+        spans: set[tuple[int, int]] = {(s, e) for s, e, _ in m.actor_at.values()}
+        spans.update((ent.start, ent.end) for ent in doc.ents if ent.label_ == "NORP")
+        found = []
+        for s, e in sorted(spans):
+            words = _strip_det(doc[s:e]).text
+            if words and (country_from_adjective(words) or country_from_adjective(words.removesuffix("s"))
+                          or country_iso2(words)):
+                found.append((s, e))
+        return found
+
+    def _dateline_and_divisions(self, doc: Doc, m: Mentions, taken: set[int]) -> list[tuple[int, int]]:
+        """The place of a dateline ("HARWINTON, Conn. —"), and a division abbreviation or name after a comma
+        that follows a place ("Charleston, W.Va.", "Paris, Texas")."""
+        found = []
+        if m.dateline_end:
+            first = next((t for t in doc[:m.dateline_end] if t.is_alpha), None)
+            if first is not None and first.i not in taken:
+                end = first.i + 1
+                while end < m.dateline_end and doc[end].is_alpha and doc[end].is_upper:
+                    end += 1
+                if self.gazetteer.knows(doc[first.i:end].text):
+                    found.append((first.i, end))
+                    taken.update(range(first.i, end))
+        for s, e in list(m.place_spans):
+            if e + 1 >= len(doc) or doc[e].text != "," or not doc[e + 1].text[:1].isupper():
+                continue
+            end = e + 2
+            while end < len(doc) and end - e <= 3 and (doc[end].text[:1].isupper() or doc[end].text == "."):
+                end += 1
+            for stop in range(end, e + 1, -1):
+                words = doc[e + 1:stop].text
+                if e + 1 not in taken and self.gazetteer.knows(words) and \
+                        any(c.feature_code == "ADM1" for c in self.gazetteer.candidates(words)):
+                    found.append((e + 1, stop))
+                    taken.update(range(e + 1, stop))
+                    break
+        return found
 
     def locate(self, doc: Doc, trigger_span: tuple[int, int], published: str | None = None) -> Place | None:
         """The place of the event whose trigger is at `trigger_span` (any verb or noun, in the lexicon or not)."""

@@ -107,7 +107,7 @@ class MentionResolver:
 
     def mentions(self, doc: Doc, published: str | None, publisher: str | None = None) -> Mentions:
         """Resolve the actor, place and time mentions of a parsed doc."""
-        from eventwire.time import find_time_expressions, resolve_time
+        from eventwire.time import find_time_expressions, infer_anchor, resolve_time
 
         m = Mentions()
         spans = doc.user_data.get("ew_spans", [])
@@ -163,12 +163,7 @@ class MentionResolver:
                     m.actor_at.pop(i, None)
                     m.named_at.pop(i, None)
                 m.dateline_end = cut.end  # its place stays a toponym of the article, never an event's place
-        # Places first seen without context give the document's country evidence.
-        for start, end in m.place_spans:
-            place = self._place(doc, m, start, end)
-            if place and place.country_code:
-                m.countries[place.country_code] += 1
-        m.place_cache.clear()  # resolve again with the whole document's evidence
+        self._resolve_places(doc, m)
         found: list[tuple[int, int, str]] = []
         for ent in ents:
             if ent.label_ == "DATE":
@@ -179,8 +174,13 @@ class MentionResolver:
         for start, end, text in find_time_expressions(_text(doc)):
             if not any(s <= start < e or start <= s < end for s, e, _ in found):
                 found.append((start, end, text))
+        # Without a publication date the article may still date itself ("On May 12, 2015, …", a dateline): its
+        # latest full date anchors the relative expressions, and every span says so ("inferred").
+        anchor, anchored_by = published, "published"
+        if published is None and found:
+            anchor, anchored_by = infer_anchor(_text(doc)), "inferred"
         for start, end, text in sorted(found):
-            span = resolve_time(text, published)
+            span = resolve_time(text, anchor, anchored_by)
             if span is not None:
                 m.times.append((start, end, span))
         self._places_as_parties(doc, m, published)
@@ -422,6 +422,27 @@ class MentionResolver:
                 if span is not None and len(span) == 1:
                     m.actor_at[span.start] = (span.start, span.end, ref)
                     m.named_at.pop(span.start, None)
+
+    def _resolve_places(self, doc: Doc, m: Mentions) -> None:
+        """Resolve all place mentions together, each with what the others and the actors say of the document
+        (its countries, divisions and towns); the document's places then add to its country evidence."""
+        from eventwire.geo import resolve_mentions
+
+        text = _text(doc)
+        spans = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in m.place_spans]
+        resolved = resolve_mentions(text, spans, countries=m.countries, gazetteer=self.gazetteer)
+        seen: set[str] = set()
+        for (start, end), place in zip(m.place_spans, resolved):
+            if place is None and (start, end) in m.named_places:
+                place = Place(name=_strip_det(doc[start:end]).text, text=doc[start:end].text,
+                              reason="named as a place in the text; not in the gazetteer")
+            if place is not None:
+                place.text = doc[start:end].text
+                place.start, place.end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+                if place.country_code and place.name not in seen:
+                    seen.add(place.name)
+                    m.countries[place.country_code] += 1
+            m.place_cache[(start, end)] = place
 
     def _place(self, doc: Doc, m: Mentions, start: int, end: int) -> Place | None:
         if (start, end) in m.place_cache:

@@ -5,9 +5,12 @@
 """
 from eventwire.geo.gazetteer import (
     DIRECTIONS,
+    DUMP_FEATURE_CLASSES,
     CountryInfo,
     Gazetteer,
     GazetteerEntry,
+    GeoNamesDumpError,
+    ImportedDump,
     PlaceContext,
     PlaceCue,
     cache_dir,
@@ -17,17 +20,24 @@ from eventwire.geo.gazetteer import (
     country_iso3,
     cue_phrases,
     haversine_km,
+    import_geonames_dumps,
+    imported_dump_paths,
+    imported_dumps,
+    imported_dumps_dir,
+    imported_place_count,
     mention_context,
     normalize_name,
     place_cues,
+    remove_imported_dump,
     resolve_mentions,
     resolve_place,
     stop_phrases,
 )
 
 __all__ = [
-    "DIRECTIONS", "CountryInfo", "Gazetteer", "GazetteerEntry", "PlaceContext", "PlaceCue",
-    "cache_dir", "countries", "country_from_adjective", "country_iso2", "country_iso3", "cue_phrases",
-    "haversine_km", "mention_context", "normalize_name", "place_cues", "resolve_mentions",
-    "resolve_place", "stop_phrases",
+    "DIRECTIONS", "DUMP_FEATURE_CLASSES", "CountryInfo", "Gazetteer", "GazetteerEntry", "GeoNamesDumpError",
+    "ImportedDump", "PlaceContext", "PlaceCue", "cache_dir", "countries", "country_from_adjective", "country_iso2",
+    "country_iso3", "cue_phrases", "haversine_km", "import_geonames_dumps", "imported_dump_paths",
+    "imported_dumps", "imported_dumps_dir", "imported_place_count", "mention_context", "normalize_name",
+    "place_cues", "remove_imported_dump", "resolve_mentions", "resolve_place", "stop_phrases",
 ]

