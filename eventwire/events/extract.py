@@ -657,7 +657,8 @@ class EventExtractor(MentionResolver):
         cand: list[tuple[int, int, int]] = []
         for s, e in in_sent:
             head = doc[s:e].root
-            while head.dep_ in ("compound", "poss", "nmod") and head.head.lemma_.lower() in PLACE_NOUNS | FACILITIES:
+            while head.dep_ in ("compound", "poss", "nmod") and head.head.lemma_.lower() in PLACE_NOUNS and \
+                    not any(i in m.actor_at for i in range(s, e)):
                 head = head.head  # "at Sarajevo airport", "in Idlib's countryside": the place it names
             locative = head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS
             if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.dep_ == "pobj":
@@ -701,6 +702,9 @@ class EventExtractor(MentionResolver):
                 continue
             if best is None:
                 best, best_rank = place, rank // 1000
+                inner = self._inner_unknown(doc, m, s, e)
+                if inner is not None:  # "in Deir ez-Zor's Jabiliyah district": the district, located by its city
+                    return self._located_by(doc, m, inner[0], inner[1], place)
                 if place.precision not in ("country", "region", "admin") and unknown is None:
                     return place
             elif (rank // 1000 <= max(best_rank, 2) and place.precision in ("exact", "nearby")
@@ -709,6 +713,19 @@ class EventExtractor(MentionResolver):
         if unknown is not None:
             return self._located_by(doc, m, unknown[0], unknown[1], best)
         return best
+
+    def _inner_unknown(self, doc: Doc, m: Mentions, s: int, e: int) -> tuple[int, int] | None:
+        """A place the gazetteer lacks that a resolved place owns or names ("Hama's Hamidiyeh neighbourhood",
+        "the Aleppo district of Bani Zaid"): the span of the inner place, or None."""
+        root = doc[s:e].root
+        if root.dep_ not in ("poss", "compound") or root.head.i >= len(doc):
+            return None
+        owner = root.head
+        for s2, e2 in m.place_spans:
+            if s2 > root.i and (s2 <= owner.i < e2 or doc[s2:e2].root.head.i == owner.i) and \
+                    self._place(doc, m, s2, e2) is None and doc[s2:e2].root.ent_type_ in ("GPE", "LOC", "FAC"):
+                return s2, e2
+        return None
 
     def _located_by(self, doc: Doc, m: Mentions, s: int, e: int, container: Place | None) -> Place:
         """An event's place that the gazetteer lacks ("in Qlaiaa village inside … south Lebanon"): named as

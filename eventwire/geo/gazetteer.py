@@ -77,6 +77,7 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=131072)
 def normalize_name(name: str) -> str:
     """The lookup key of a place name: case, diacritics, apostrophes, dots and hyphens folded; the Arabic article
     in all its spellings (al-, el-, ash-, ad-…) written "al"."""
@@ -91,6 +92,7 @@ _SKELETON_SUBS = (("ou", "u"), ("ee", "i"), ("oo", "u"), ("ph", "f"), ("q", "k")
                   ("dh", "d"), ("th", "t"), ("c", "k"), ("j", "g"))
 
 
+@lru_cache(maxsize=131072)
 def _skeleton(key: str) -> str:
     """A rough consonant skeleton of a normalized name, so that transliterations meet:
     "deir al zor" and "dayr al zawr" → "dr zr"; "qalamoun" and "qalamun" → "klmn"."""
@@ -198,6 +200,7 @@ def _country_name_table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=131072)
 def country_from_adjective(word: str) -> str | None:
     """ISO2 code of the country an adjective or demonym names: "Lebanese" → "LB"; None when it names none."""
     word = word.strip().removesuffix("'s").removesuffix("’s")
@@ -210,6 +213,7 @@ def _iso3_table() -> dict[str, str]:
     return {info.iso3: info.iso2 for info in countries().values()}
 
 
+@lru_cache(maxsize=131072)
 def country_iso2(name: str) -> str | None:
     """ISO2 code of a country name, alias or ISO3 code ("Syria", "the UAE", "SYR" → "SY"); None if unknown."""
     text = name.strip().removesuffix("'s").removesuffix("’s")
@@ -938,6 +942,7 @@ class Gazetteer:
         self._admin1_names: dict[str, str] = data["admin1_names"]
         self._primary: dict[int, tuple[str, ...]] = data["primary"]
         self._entry_cache: dict[int, GazetteerEntry] = {}
+        self._containment: dict[str, _Containment] = {}  # words after a mention → what they say contains it
 
     # -- loading --------------------------------------------------------------------------------------------
     @classmethod
@@ -1178,6 +1183,7 @@ def _before_cues() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, {c.phrase: c.meaning for c in cues}
 
 
+@lru_cache(maxsize=131072)
 def _cue_before(before: str) -> tuple[str | None, str, str | None, bool]:
     """From the words before a mention: (country cue, its words, kind hint, weak). The cue counts only when the
     words between it and the mention are place descriptors ("the northern Lebanese city of" → LB); it is weak
@@ -1357,7 +1363,11 @@ class _Resolver:
         cue, cue_words, before_hint, weak_cue = _cue_before(context.before)
         if owner_code:
             cue, cue_words = owner_code, owner.group(1) + "'s"
-        contained = _containment_after(after, self.gazetteer)
+        contained = self.gazetteer._containment.get(after)
+        if contained is None:  # the same words follow many mentions (", Texas", " province"): read them once
+            if len(self.gazetteer._containment) > 50_000:
+                self.gazetteer._containment.clear()
+            contained = self.gazetteer._containment[after] = _containment_after(after, self.gazetteer)
         hint = hint or contained.hint or before_hint
         if how == "spelling":
             # a near spelling is trusted for a sizeable or curated place, or one in a country the context names
@@ -1374,7 +1384,10 @@ class _Resolver:
             ids = tuple(i for i in ids if _hint_matches(hint, gazetteer._entry(i)))
         key = normalize_name(name)
         if any(e.precision == "country" and gazetteer.is_primary_name(i, key) for i, e in zip(ids, entries)):
-            contained = _Containment()  # "Iraq, Iran": a country is not contained in another
+            # "Iraq, Iran": a country is not contained in another; but "Lebanon, Tenn." is a town in a division
+            divisions = [r for r in contained.regions if r.feature_code == "ADM1"]
+            contained = _Containment()
+            contained.regions = divisions
         seats = {(e.country_code, e.admin1_code) for e in entries if e.precision == "exact"}
         primary = [gazetteer.is_primary_name(i, key) for i in ids]
         doc_total = sum(context.countries.values())
