@@ -644,7 +644,7 @@ class EventExtractor(MentionResolver):
 
     # ---------------------------------------------------------------- place and time
     def _location(self, tok: Token, place_obj: Token | None, m: Mentions, arg_heads: list[Token],
-                  actor_heads: list[Token] = ()) -> Place | None:
+                  actor_heads: list[Token] = (), material: bool = False) -> Place | None:
         """Where the event happened: the seized place, a locative phrase on the trigger or its arguments, else
         the nearest place of the sentence that is not a party, an origin ("Yemen-based") or a source's seat."""
         doc = tok.doc
@@ -667,6 +667,10 @@ class EventExtractor(MentionResolver):
                     noun.head.lower_ in LOCATIVE_PREPS
             if not locative and any(i in m.actor_at for i in range(s, e)) and not (
                     place_obj is not None and s <= place_obj.i < e):
+                if material and head.dep_ == "dobj" and head.head.i == tok.i:
+                    # "if the United States attacked Syria", "fighters enter Syria": the country attacked or
+                    # entered is where it happens, when the sentence names no other place
+                    cand.append((5000 + abs(tok.i - s), s, e))
                 continue  # "Turkey attacked", "US Secretary of State": a party, not a place
             if head.i in origin and not locative:
                 continue  # "the Yemen-based Houthi movement": where the actor is from
@@ -694,10 +698,10 @@ class EventExtractor(MentionResolver):
         unknown: tuple[int, int, int] | None = None  # a place name the gazetteer lacks, ranked before any it has
         for rank, s, e in sorted(cand):
             place = self._place(doc, m, s, e)
-            if place is None:
+            if place is None or place.lat is None:  # a name the gazetteer lacks: located by its container
                 if unknown is None and (best is None or rank // 1000 <= max(best_rank, 2) and
                                         best.precision in ("country", "region", "admin")) and \
-                        doc[s:e].root.ent_type_ in ("GPE", "LOC", "FAC"):
+                        ((s, e) in m.named_places or doc[s:e].root.ent_type_ in ("GPE", "LOC", "FAC")):
                     unknown = (s, e, rank // 1000)
                 continue
             if best is None:
@@ -722,8 +726,10 @@ class EventExtractor(MentionResolver):
             return None
         owner = root.head
         for s2, e2 in m.place_spans:
+            inner = self._place(doc, m, s2, e2) if s2 > root.i else None
             if s2 > root.i and (s2 <= owner.i < e2 or doc[s2:e2].root.head.i == owner.i) and \
-                    self._place(doc, m, s2, e2) is None and doc[s2:e2].root.ent_type_ in ("GPE", "LOC", "FAC"):
+                    (inner is None or inner.lat is None) and \
+                    ((s2, e2) in m.named_places or doc[s2:e2].root.ent_type_ in ("GPE", "LOC", "FAC")):
                 return s2, e2
         return None
 
@@ -887,7 +893,8 @@ class EventExtractor(MentionResolver):
             return []  # "both sides oppose the Houthis", "both groups seek to overthrow Assad": a standing stance
         arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
         subj, passive = _subject(tok) if trig.pos == "VERB" else (None, False)
-        location = self._location(tok, place_obj, m, arg_heads, [subj] if subj is not None and not passive else [])
+        location = self._location(tok, place_obj, m, arg_heads, [subj] if subj is not None and not passive else [],
+                                  material=QUAD_CLASS[event_type] == 4 or self._cue(tok, "travel"))
         if location is not None and QUAD_CLASS[event_type] != 4 and mode != "visit" and any(
                 r.text == location.text for r in actor + recipient):
             location = None  # "accused Ankara of…": the capital stands for its government, not for a place
@@ -1140,7 +1147,8 @@ class EventExtractor(MentionResolver):
                                              recipient_preps=(), flags=frozenset())
         _actor, _recipient, place_obj = self._arguments(tok, trig, m, published)
         arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
-        return self._location(tok, place_obj, m, arg_heads)
+        return self._location(tok, place_obj, m, arg_heads,
+                              material=QUAD_CLASS[trig.event_type] == 4 or self._cue(tok, "travel"))
 
     def _governed_by_light_verb(self, tok: Token) -> bool:
         gov = _noun_governor(tok)

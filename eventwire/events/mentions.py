@@ -48,7 +48,12 @@ PLACE_NOUNS = {"town", "city", "village", "province", "governorate", "district",
                "neighbourhood", "neighborhood", "suburb", "outskirts", "countryside", "mountains", "valley",
                "camp", "base", "airport", "port", "border", "capital", "hills"}
 NAMED_PLACE_NOUNS = {"town", "village", "city", "province", "district", "neighbourhood", "neighborhood", "suburb",
-                     "locality", "area", "region", "commune", "governorate", "camp", "hill", "municipality"}
+                     "locality", "area", "region", "commune", "governorate", "camp", "hill", "municipality", "island"}
+# A name right before these is a place's ("Ain al-Hilweh refugee camp", "al-Qanat Street", "Al-Assad Suburb")
+PLACE_SUFFIXES = {"village", "town", "camp", "street", "district", "suburb", "suburbs", "quarter", "neighbourhood",
+                  "neighborhood", "airport", "airbase", "square", "road", "island", "province", "governorate",
+                  "countryside", "mountains", "valley", "plain", "bridge", "crossing"}
+SUFFIX_MODIFIERS = {"refugee", "military", "air", "border", "international"}
 # Words before a generic noun that keep it the state's ("government forces", "local police", "regular troops")
 STATE_WORDS = {"government", "state", "security", "regular", "national", "local", "federal", "armed", "official",
                "military", "police", "army", "senior", "top", "two", "three", "several", "many", "some"}
@@ -154,6 +159,7 @@ class MentionResolver:
                         end += 1
                     m.place_spans.append((name.i, end))
                     m.named_places.add((name.i, end))
+        self._names_before_place_words(doc, m)
         m.place_spans = _dedupe_spans(m.place_spans)
         dateline = DATELINE.match(_text(doc))
         if dateline:  # "SURUC, Turkey - …": where the reporter files from, not a party or the event's place
@@ -422,6 +428,31 @@ class MentionResolver:
                 if span is not None and len(span) == 1:
                     m.actor_at[span.start] = (span.start, span.end, ref)
                     m.named_at.pop(span.start, None)
+
+    def _names_before_place_words(self, doc: Doc, m: Mentions) -> None:
+        """"Ain al-Hilweh refugee camp", "the al-Qanat Street", "Al-Sina'a District": a capitalised name before
+        a place word is a place even when no gazetteer knows it (kept by name, with the place word)."""
+        covered = {i for s, e in m.place_spans for i in range(s, e)}
+        for tok in self._where(doc, PLACE_SUFFIXES):
+            if tok.i in covered or tok.i == 0:
+                continue
+            end = tok.i + 1
+            start = tok.i - 1
+            if doc[start].lower_ in SUFFIX_MODIFIERS and start > 0:
+                start -= 1
+            first = None
+            while start >= 0 and start not in m.actor_at and start not in covered:
+                word = doc[start]
+                if word.pos_ == "PROPN" and word.text[:1].isupper() or (
+                        first is not None and (word.text == "-" or word.lower_ in ("al", "el"))):
+                    first, start = start, start - 1
+                else:
+                    break
+            if first is None:
+                continue
+            m.place_spans.append((first, end))
+            m.named_places.add((first, end))
+            covered.update(range(first, end))
 
     def _resolve_places(self, doc: Doc, m: Mentions) -> None:
         """Resolve all place mentions together, each with what the others and the actors say of the document
