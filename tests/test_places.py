@@ -91,3 +91,19 @@ def test_admin2_areas_are_in_the_index() -> None:
     gazetteer = Gazetteer.default()
     kinds = {e.feature_code for e in gazetteer.candidates("Kanawha County")}
     assert kinds == {"ADM2"}
+
+
+def test_the_location_model_is_shipped_and_learns() -> None:
+    from eventwire.events.where import load_model, train
+
+    model = load_model()
+    assert model is not None and 0.05 <= model.threshold <= 0.95 and len(model.weights) > 50
+    # a tiny learning problem: the locative candidate is the place, the other never is
+    groups = [[({"bias": 1.0, "locative": 1.0}, True), ({"bias": 1.0, "party": 1.0}, False)]] * 40
+    learnt = train(groups, epochs=20)
+    assert learnt.probability({"bias": 1.0, "locative": 1.0}) > 0.8 > learnt.probability({"bias": 1.0, "party": 1.0})
+
+
+def test_a_party_is_not_where_an_act_it_is_accused_of_happened(extract) -> None:
+    events = extract("The opposition accused Moscow of killing civilians in Idlib province on Tuesday.")
+    assert all((e["location"] or {}).get("name") != "Moscow" for e in events)

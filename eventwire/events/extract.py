@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from eventwire.events.lexicon import QUAD_CLASS, Trigger, acled_type
 from eventwire.events.size import event_size
+from eventwire.events.where import Candidate, features, load_model
 from eventwire.events.mentions import (
     FACILITIES,
     GROUP_NOUNS,
@@ -645,8 +646,94 @@ class EventExtractor(MentionResolver):
     # ---------------------------------------------------------------- place and time
     def _location(self, tok: Token, place_obj: Token | None, m: Mentions, arg_heads: list[Token],
                   actor_heads: list[Token] = (), material: bool = False) -> Place | None:
-        """Where the event happened: the seized place, a locative phrase on the trigger or its arguments, else
-        the nearest place of the sentence that is not a party, an origin ("Yemen-based") or a source's seat."""
+        """Where the event happened: the rules' choice (``_rule_location``), weighed by the location model
+        against the sentence's other places when its weights are shipped (``events/where.py``)."""
+        chosen = self._rule_location(tok, place_obj, m, arg_heads, actor_heads, material)
+        model = load_model()
+        if model is None:
+            return chosen
+        cands = self._candidates(tok, place_obj, m, arg_heads, actor_heads, chosen)
+        if not cands:
+            return chosen
+        ranked = sorted(cands, key=lambda c: abs(tok.i - c.start))
+        # a place that names a party ("accused Moscow of killing") is never where, unless the rules made it so
+        scored = [(model.probability(features(tok, c, len(cands), ranked.index(c) + 1)), c) for c in cands
+                  if c.chosen or c.place_obj or not c.party]
+        if not scored:
+            return chosen
+        probability, best = max(scored, key=lambda item: item[0])
+        if probability < model.threshold:
+            return None
+        if best.chosen:
+            return chosen
+        place = self._place(tok.doc, m, best.start, best.end)
+        if place is not None and place.lat is not None:
+            return place
+        container = chosen if chosen is not None and chosen.lat is not None else None
+        return self._located_by(tok.doc, m, best.start, best.end, container)
+
+    def where_candidates(self, doc: Doc, trigger_span: tuple[int, int]) -> list[tuple[dict[str, float],
+                                                                                      tuple[int, int]]]:
+        """The location model's features for every place of the sentence of the word at ``trigger_span``, with
+        each place's character span (what ``python -m eventwire.events.where`` learns from)."""
+        span = doc.char_span(trigger_span[0], trigger_span[1], alignment_mode="expand")
+        if span is None:
+            return []
+        tok = span.root
+        m = self.mentions(doc, None)
+        trig = self._trigger(tok) or Trigger(lemma=tok.lemma_, pos="VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN",
+                                             event_type="ASSAULT", mode=None, cameo=None,
+                                             recipient_preps=(), flags=frozenset())
+        _actor, _recipient, place_obj = self._arguments(tok, trig, m, None)
+        arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
+        subj, passive = _subject(tok) if trig.pos == "VERB" else (None, False)
+        actor_heads = [subj] if subj is not None and not passive else []
+        material = QUAD_CLASS[trig.event_type] == 4 or self._cue(tok, "travel")
+        chosen = self._rule_location(tok, place_obj, m, arg_heads, actor_heads, material)
+        cands = self._candidates(tok, place_obj, m, arg_heads, actor_heads, chosen)
+        ranked = sorted(cands, key=lambda c: abs(tok.i - c.start))
+        return [(features(tok, c, len(cands), ranked.index(c) + 1),
+                 (doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))) for c in cands]
+
+    def _candidates(self, tok: Token, place_obj: Token | None, m: Mentions, arg_heads: list[Token],
+                    actor_heads: list[Token], chosen: Place | None) -> list[Candidate]:
+        """Every place mention of the trigger's sentence (after a dateline), described for the location model."""
+        doc = tok.doc
+        sent = _sent(tok)
+        near = {t.i for h in [tok, *arg_heads] for t in h.subtree}
+        origin = {t.i for h in actor_heads for t in h.subtree} - {t.i for t in tok.subtree}
+        out = []
+        for s, e in m.place_spans:
+            if not (sent.start <= s < sent.end and s >= m.dateline_end):
+                continue
+            head = doc[s:e].root
+            while head.dep_ in ("compound", "poss", "nmod") and head.head.lemma_.lower() in PLACE_NOUNS:
+                head = head.head
+            locative = head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS
+            if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.dep_ == "pobj":
+                noun = head.head.head
+                locative = (noun.lemma_.lower() in NAMED_PLACE_NOUNS or noun.lemma_.lower() in PLACE_NOUNS) and \
+                    noun.head.lower_ in LOCATIVE_PREPS
+            place = self._place(doc, m, s, e)
+            precision = "unknown" if place is None or place.lat is None else (place.precision or "exact")
+            start_char, end_char = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+            out.append(Candidate(
+                start=s, end=e, head=head, precision=precision,
+                party=any(i in m.actor_at for i in range(s, e)), origin=head.i in origin,
+                near=head.i in near, locative=locative,
+                place_obj=place_obj is not None and s <= place_obj.i < e,
+                chosen=chosen is not None and chosen.start is not None and start_char <= chosen.start < end_char,
+                named=(s, e) in m.named_places))
+        towns = sum(1 for c in out if c.precision in ("exact", "nearby", "unknown"))
+        for c in out:
+            c.more_precise_elsewhere = towns - (c.precision in ("exact", "nearby", "unknown")) > 0
+        return out
+
+    def _rule_location(self, tok: Token, place_obj: Token | None, m: Mentions, arg_heads: list[Token],
+                       actor_heads: list[Token] = (), material: bool = False) -> Place | None:
+        """Where the event happened by rule: the seized place, a locative phrase on the trigger or its arguments,
+        else the nearest place of the sentence that is not a party, an origin ("Yemen-based") or a source's
+        seat."""
         doc = tok.doc
         sent = _sent(tok)
         in_sent = [(s, e) for s, e in m.place_spans if sent.start <= s < sent.end and s >= m.dateline_end]
