@@ -415,11 +415,35 @@ def _dump_summary(dump: Any) -> str:
     return "\n".join(lines)
 
 
+@main.command("learn-location")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None,
+              help="The shared data folder (default: ../shared/data).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the weights (default: the package's events/data/location_weights.tsv).")
+def learn_location(data_dir: str | None, out: str | None) -> None:
+    """Learn the event-location model from event_location/labeled_text_dev.json: the records after the first
+    2,000 (those `eventwire eval event-location` scores are never learnt from), about a minute."""
+    from eventwire.evaluate import DatasetMissing, default_data_dir
+    from eventwire.events.where import WEIGHTS, learn
+
+    folder = Path(data_dir) if data_dir else default_data_dir()
+    if folder is None:
+        _fail("no data folder found (looked for ../shared/data); pass --data DIR")
+    try:
+        model, note = learn(folder, Path(out) if out else WEIGHTS)
+    except DatasetMissing as exc:
+        _fail(str(exc))
+    click.echo(f"{note}; threshold {model.threshold:.2f}, {len(model.weights)} weights → {out or WEIGHTS}")
+
+
 @gazetteer.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--no-index", is_flag=True, help="Only store the dumps; the index is rebuilt the next time "
               "eventwire loads the gazetteer.")
-def gazetteer_import(paths: tuple[str, ...], no_index: bool) -> None:
+@click.option("--country", "country_codes", multiple=True, metavar="CC",
+              help="Keep only the places of this country (ISO2, repeatable): allCountries.zip --country SY "
+                   "--country IQ indexes two countries instead of ten million places.")
+def gazetteer_import(paths: tuple[str, ...], no_index: bool, country_codes: tuple[str, ...]) -> None:
     """Add GeoNames dumps: allCountries.zip, a country file (SY.zip), cities500.zip/cities1000.zip, or the .txt
     inside. Their places (feature classes P A L T H S V) are kept in the eventwire cache and every later run
     uses them; importing a file of the same name again replaces it. Then the index is rebuilt once."""
@@ -440,7 +464,7 @@ def gazetteer_import(paths: tuple[str, ...], no_index: bool) -> None:
         bar.update(min(done, total) - bar.n)
 
     try:
-        dumps = import_geonames_dumps(paths, on_progress=progress)
+        dumps = import_geonames_dumps(paths, on_progress=progress, countries=country_codes)
     except (GeoNamesDumpError, OSError) as exc:
         _fail(f"{exc}; nothing was imported, earlier imports are unchanged")
     finally:

@@ -31,6 +31,26 @@ class ModelMissing(RuntimeError):
 
 
 _PLAIN = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+# The Arabic article in its transliterations: read as "al" in names, so that "Jisr al-Shughur" meets GeoNames'
+# "Jisr ash Shughur" and "Deir ez-Zor" meets "Deir al-Zor". "an", "as" and "at" are English words too: they count
+# only before a hyphen ("Jabhat an-Nusra").
+_ARTICLES = frozenset("al el ad adh ar ash az ed er es esh et ez ul".split())
+_HYPHENED_ARTICLES = frozenset("an as at".split())
+
+
+def _folded(words: list[str]) -> tuple[list[str], list[int]]:
+    """Lower-case words with hyphens left out and the Arabic article written "al", and for each the index of the
+    word it came from."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, word in enumerate(words):
+        if word in ("-", "‐", "–"):
+            continue
+        if i + 1 < len(words) and (word in _ARTICLES or word in _HYPHENED_ARTICLES and words[i + 1] == "-"):
+            word = "al"
+        out.append(word)
+        where.append(i)
+    return out, where
 
 
 class _PhraseTable:
@@ -55,7 +75,8 @@ class _PhraseTable:
             self._add([t.text for t in doc], kind + "\t" + key)
 
     def _add(self, words: list[str], key: str) -> None:
-        seq = tuple(w.lower() if self.lower else w for w in words if w.strip())
+        words = [w.lower() if self.lower else w for w in words if w.strip()]
+        seq = tuple(_folded(words)[0] if self.lower else words)
         if not seq:
             return
         bucket = self.keys.setdefault(seq, [])
@@ -65,7 +86,14 @@ class _PhraseTable:
         self.longest = max(self.longest, len(seq))
 
     def matches(self, words: list[str]) -> list[tuple[int, int, str]]:
-        """(start, end, key) of every phrase found in the token texts."""
+        """(start, end, key) of every phrase found in the token texts (by the lower-case table: hyphens and the
+        Arabic article's spellings aside)."""
+        if self.lower:
+            folded, where = _folded(words)
+            return [(where[s], where[e - 1] + 1, key) for s, e, key in self._matches(folded)]
+        return self._matches(words)
+
+    def _matches(self, words: list[str]) -> list[tuple[int, int, str]]:
         out = []
         for i in range(len(words)):
             for n in range(1, self.longest + 1):
@@ -135,7 +163,7 @@ def _tables_path(nlp: Language, registry, gazetteer) -> Path:
     # every data file the phrases come from, the user's own registry files included
     # and the code that turns them into phrases
     for path in [*sorted((package / "geo" / "data").glob("*")), *registry.files, package / "actors" / "registry.py",
-                 package / "geo" / "gazetteer.py"]:
+                 package / "geo" / "gazetteer.py", package / "nlp.py"]:
         digest.update(path.name.encode() + path.read_bytes())
     return cache_dir() / f"phrases-{digest.hexdigest()[:16]}.pkl"
 

@@ -113,6 +113,18 @@ def test_import_zip_then_remove(imported, tmp_path):
     assert sorted(p.name for p in (imported[0] / "geonames").iterdir()) == ["XX.json", "XX.txt"]
 
 
+def test_country_filter_keeps_only_those_countries(imported, tmp_path):
+    # an allCountries-like file: the fixture's Syrian rows plus one Lebanese village
+    lebanese = "\t".join(["99000001", "Kfar Testa", "Kfar Testa", "", "33.5", "35.6", "P", "PPL", "LB", "", "00",
+                          "", "", "", "120", "", "300", "Asia/Beirut", "2024-01-01"])
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text(FIXTURE.read_text(encoding="utf-8") + lebanese + "\n", encoding="utf-8")
+    result = ew("gazetteer", "import", "--no-index", "--country", "lb", str(mixed))
+    assert result.exit_code == 0, result.output
+    assert _listing()["mixed-LB"][0] == 1
+    assert ew("gazetteer", "remove", "mixed-LB").exit_code == 0
+
+
 def test_zip_dump_is_read_by_the_index_builder(tmp_path):
     # Gazetteer.load(geonames_dumps=[…zip]) reads the zip itself; checked here on an empty builder (no rebuild)
     archive = _zip(tmp_path / "XX.zip", {"XX.txt": FIXTURE.read_text(encoding="utf-8"), "readme.txt": "x"})

