@@ -656,9 +656,10 @@ class EventExtractor(MentionResolver):
         if not cands:
             return chosen
         ranked = sorted(cands, key=lambda c: abs(tok.i - c.start))
-        # a place that names a party ("accused Moscow of killing") is never where, unless the rules made it so
+        # the model weighs the places the rules weigh (in the event's phrase, or locative); a place that names a
+        # party ("Turkey attacked") never wins unless the rules made it so
         scored = [(model.probability(features(tok, c, len(cands), ranked.index(c) + 1)), c) for c in cands
-                  if c.chosen or c.place_obj or not c.party]
+                  if c.chosen or c.place_obj or (c.near or c.locative) and not c.party]
         if not scored:
             return chosen
         probability, best = max(scored, key=lambda item: item[0])
