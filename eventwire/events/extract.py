@@ -656,10 +656,8 @@ class EventExtractor(MentionResolver):
         if not cands:
             return chosen
         ranked = sorted(cands, key=lambda c: abs(tok.i - c.start))
-        # the model weighs the places the rules weigh (in the event's phrase, or locative); a place that names a
-        # party ("Turkey attacked") never wins unless the rules made it so
         scored = [(model.probability(features(tok, c, len(cands), ranked.index(c) + 1)), c) for c in cands
-                  if c.chosen or c.place_obj or (c.near or c.locative) and not c.party]
+                  if c.weighable]
         if not scored:
             return chosen
         probability, best = max(scored, key=lambda item: item[0])
@@ -694,7 +692,7 @@ class EventExtractor(MentionResolver):
         cands = self._candidates(tok, place_obj, m, arg_heads, actor_heads, chosen)
         ranked = sorted(cands, key=lambda c: abs(tok.i - c.start))
         return [(features(tok, c, len(cands), ranked.index(c) + 1),
-                 (doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))) for c in cands]
+                 (doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))) for c in cands if c.weighable]
 
     def _candidates(self, tok: Token, place_obj: Token | None, m: Mentions, arg_heads: list[Token],
                     actor_heads: list[Token], chosen: Place | None) -> list[Candidate]:

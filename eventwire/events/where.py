@@ -47,6 +47,12 @@ class Candidate:
     named: bool  # found by its words ("the village of X"), not by the gazetteer or NER
     more_precise_elsewhere: bool = False  # the sentence has a town (or an unknown name) besides this area
 
+    @property
+    def weighable(self) -> bool:
+        """Whether the model weighs it: the places the rules weigh (in the event's phrase, or locative); a place
+        that names a party ("Turkey attacked", "accused Moscow of killing") only when the rules made it so."""
+        return self.chosen or self.place_obj or (self.near or self.locative) and not self.party
+
 
 def _path(a: Token, b: Token) -> tuple[int, set[str], int]:
     """Tree distance between two tokens, the relations on the way, and the verbs passed (clause boundaries)."""
