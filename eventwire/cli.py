@@ -222,8 +222,12 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
                 skipped += 1
             bar.update(1)
         bar.close()
+        n_clusters = store.fuse() if added or not quiet else None  # the happenings, across all stored articles
         if not quiet:
             click.echo(_summary(store, db, added, n_events, len(errors)))
+            if n_clusters is not None:
+                click.echo(f"fusion: {n_clusters} happenings across the stored articles "
+                           "(`eventwire clusters --db FILE` lists them)")
     if errors and added == skipped == 0 and n_seen == 0:
         _fail(f"no readable article among {len(errors)} input(s); see the reasons above")
 
@@ -434,6 +438,34 @@ def learn_location(data_dir: str | None, out: str | None) -> None:
     except DatasetMissing as exc:
         _fail(str(exc))
     click.echo(f"{note}; threshold {model.threshold:.2f}, {len(model.weights)} weights → {out or WEIGHTS}")
+
+
+@main.command()
+@click.option("--db", default="eventwire.duckdb", show_default=True)
+@click.option("--min-sources", default=1, show_default=True, help="Only happenings with this many independent sources.")
+@click.option("--limit", type=int, default=None)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="table", show_default=True)
+@click.option("--refuse", is_flag=True, help="Cluster the stored events again first (`run` does it itself).")
+def clusters(db: str, min_sources: int, limit: int | None, fmt: str, refuse: bool) -> None:
+    """Happenings merged across articles: type, parties, place, dates, mentions, articles, independent
+    sources (near-duplicate articles and one outlet's articles count once) and corroboration."""
+    from eventwire.store import Store
+
+    if not Path(db).exists():
+        _fail(f"no database at {db}; run `eventwire run PATHS --db {db}` first")
+    with Store(db, read_only=not refuse) as store:
+        if refuse:
+            store.fuse()
+        rows = list(store.clusters(min_sources, limit))
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    click.echo(_table([[r["event_type"], ", ".join(r["actors"])[:30], ", ".join(r["recipients"])[:24],
+                        (r["location"] or {}).get("name") or "-", r["date"] or "-", r["mentions"], r["articles"],
+                        r["sources"], f"{r['corroboration']:.2f}"] for r in rows],
+                      ["type", "actors", "recipients", "place", "date", "mentions", "articles", "sources",
+                       "corroboration"]))
 
 
 @gazetteer.command("import")

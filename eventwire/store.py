@@ -44,6 +44,14 @@ CREATE TABLE IF NOT EXISTS actor_mentions (
 CREATE TABLE IF NOT EXISTS read_errors (
     source VARCHAR, reason VARCHAR, recorded_at TIMESTAMP
 );
+CREATE TABLE IF NOT EXISTS clusters (
+    id VARCHAR PRIMARY KEY, event_type VARCHAR, quad_class INTEGER, date VARCHAR, date_end VARCHAR,
+    lat DOUBLE, lon DOUBLE, mentions INTEGER, articles INTEGER, sources INTEGER, corroboration DOUBLE,
+    record JSON
+);
+CREATE TABLE IF NOT EXISTS cluster_members (
+    cluster_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL, document_id VARCHAR NOT NULL, source VARCHAR
+);
 """
 
 
@@ -125,6 +133,48 @@ class Store:
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+
+    def fuse(self) -> int:
+        """Cluster every stored event into happenings (``eventwire.fuse``) and replace the clusters tables with
+        the result, in one transaction; the number of clusters. Running it again gives the same clusters."""
+        from eventwire.fuse import fuse, story_groups
+
+        records = [json.loads(rec) for (rec,) in self.con.execute("SELECT record FROM events").fetchall()]
+        documents = {doc_id: {"text": text, "outlet": outlet} for doc_id, text, outlet in
+                     self.con.execute("SELECT id, text, outlet FROM documents").fetchall()}
+        clusters = fuse(records, documents)
+        source_of = story_groups(documents)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM cluster_members")
+            self.con.execute("DELETE FROM clusters")
+            rows, members = [], []
+            for c in clusters:
+                rec = c.to_dict()
+                loc = rec["location"] or {}
+                rows.append([c.id, c.event_type, c.quad_class, rec["date"], rec["date_end"], loc.get("lat"),
+                             loc.get("lon"), rec["mentions"], rec["articles"], rec["sources"], rec["corroboration"],
+                             json.dumps(rec, ensure_ascii=False)])
+                members += [[c.id, m["id"], m["document"]["id"], source_of.get(m["document"]["id"])]
+                            for m in c.members]
+            if rows:
+                self.con.executemany("INSERT INTO clusters VALUES (" + ", ".join("?" * 12) + ")", rows)
+                self.con.executemany("INSERT INTO cluster_members VALUES (?, ?, ?, ?)", members)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return len(clusters)
+
+    def clusters(self, min_sources: int = 1, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """Cluster records, most independent sources first."""
+        if not self._has_table("clusters"):
+            return
+        sql = "SELECT record FROM clusters WHERE sources >= ? ORDER BY sources DESC, mentions DESC, id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        for (rec,) in self.con.execute(sql, [min_sources]).fetchall():
+            yield json.loads(rec)
 
     def add_error(self, error: ReadError) -> None:
         """Record an input that could not be read, so a batch report can list it later."""

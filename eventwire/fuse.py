@@ -1,0 +1,300 @@
+"""Fusion: the events many articles report, merged into one cluster per real happening.
+
+Two event records are the same happening when their types are compatible, their parties overlap, their places
+lie close (or one contains the other) and their dates fall within a few days; every pair found by blocking (the
+same party and quad class, or the same place cell, in neighbouring weeks) is scored on those four, and pairs
+above the threshold join one cluster (every member mention is kept). A cluster counts its mentions, its articles
+and its independent sources: articles that are near-duplicates of each other (MinHash over word shingles: a wire
+story syndicated by several outlets) or come from one outlet count once. Its corroboration grows with the
+independent sources and the modality each reports it with.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+from eventwire.geo import haversine_km
+
+# How sure a source is of what it says, by the modality it says it with: a planned, hypothetical or negated
+# act is no corroboration of the act happening.
+MODALITY_WEIGHT = {"asserted": 1.0, "claimed": 0.8, "reported": 0.8, "alleged": 0.6, "historical": 0.8,
+                   "planned": 0.2, "hypothetical": 0.1, "negated": 0.0}
+DATE_WINDOW_DAYS = 3  # reports of one happening date it within this many days of each other
+NEAR_KM = 50.0  # two exact places this close may be one happening's place
+FAR_KM = 300.0  # beyond this, two places are different happenings
+THRESHOLD = 0.62  # pair score at and above which two mentions are one happening
+DUPLICATE_JACCARD = 0.7  # MinHash similarity at which two articles are one story
+SHINGLE = 5
+_WORD = re.compile(r"\w+")
+# types that report the same violent happening from different angles ("attacked" / "clashed" / "seized")
+_SIBLINGS = {frozenset({"ASSAULT", "COERCE"}), frozenset({"AGREE", "CONSULT"}), frozenset({"ACCUSE", "REJECT"}),
+             frozenset({"REQUEST", "ACCUSE"}), frozenset({"AID", "SUPPORT"}), frozenset({"COOPERATE", "SUPPORT"})}
+
+
+@dataclass
+class Cluster:
+    """One real-world happening and every mention of it."""
+
+    id: str
+    event_type: str
+    quad_class: int
+    members: list[dict[str, Any]] = field(default_factory=list)  # event records
+    sources: int = 0  # independent sources
+    corroboration: float = 0.0
+
+    @property
+    def documents(self) -> set[str]:
+        return {m["document"]["id"] for m in self.members}
+
+    def to_dict(self) -> dict[str, Any]:
+        located = [m["location"] for m in self.members if m.get("location") and m["location"].get("lat") is not None]
+        best = min(located, key=lambda p: _PRECISION_RANK.get(p.get("precision"), 9)) if located else None
+        dates = [(m["date"], m["date_end"]) for m in self.members if m.get("date")]
+        return {"id": self.id, "event_type": self.event_type, "quad_class": self.quad_class,
+                "actors": sorted({_party(a) for m in self.members for a in m.get("actor") or []}),
+                "recipients": sorted({_party(a) for m in self.members for a in m.get("recipient") or []}),
+                "location": best, "date": min(d for d, _ in dates) if dates else None,
+                "date_end": max(e for _, e in dates) if dates else None,
+                "mentions": len(self.members), "articles": len(self.documents), "sources": self.sources,
+                "outlets": sorted({m["document"].get("outlet") or "?" for m in self.members}),
+                "corroboration": round(self.corroboration, 3),
+                "events": [m["id"] for m in self.members]}
+
+
+_PRECISION_RANK = {"exact": 0, "nearby": 1, "admin": 2, "region": 3, "country": 4}
+
+
+def _party(ref: dict[str, Any]) -> str:
+    """What identifies a party across articles: its registry id, else its name."""
+    return ref.get("id") or (ref.get("name") or ref.get("text") or "?").casefold()
+
+
+def _parties(rec: dict[str, Any]) -> set[str]:
+    return {_party(a) for a in (rec.get("actor") or []) + (rec.get("recipient") or [])
+            if a.get("id") or a.get("sector") != "generic"}
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _when(rec: dict[str, Any]) -> tuple[date, date] | None:
+    """The event's date range, else its article's publication day."""
+    start, end = _day(rec.get("date")), _day(rec.get("date_end"))
+    if start is not None:
+        return start, end or start
+    published = _day((rec.get("document") or {}).get("published"))
+    return (published, published) if published else None
+
+
+# --------------------------------------------------------------------------------------------- pair scoring
+
+def type_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
+    """1 for the same type, 0.6 for sibling types of one happening, None when they cannot be one."""
+    if a["event_type"] == b["event_type"]:
+        return 1.0
+    if frozenset({a["event_type"], b["event_type"]}) in _SIBLINGS:
+        return 0.6
+    return None
+
+
+def party_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
+    """Overlap of the parties (actors and recipients together: outlets differ on who acted on whom); None when
+    both name parties and share none."""
+    pa, pb = _parties(a), _parties(b)
+    if not pa or not pb:
+        return 0.4
+    shared = pa & pb
+    if not shared:
+        return None
+    return 0.5 + 0.5 * len(shared) / len(pa | pb)
+
+
+def place_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
+    """1 for places within NEAR_KM (or one containing the other), less for the same division or country, None
+    for places far apart; 0.5 when one has no place."""
+    la, lb = a.get("location") or {}, b.get("location") or {}
+    if la.get("lat") is None or lb.get("lat") is None:
+        return 0.5
+    km = haversine_km(la["lat"], la["lon"], lb["lat"], lb["lon"])
+    coarse = {la.get("precision"), lb.get("precision")} & {"admin", "region", "country"}
+    if km <= NEAR_KM:
+        return 1.0
+    if not coarse:
+        return None  # two towns apart: two happenings
+    if la.get("country_code") and la.get("country_code") == lb.get("country_code"):
+        # "in Idlib province" and "in Jisr al-Shughur": the division contains the town
+        same_division = la.get("admin1") and la.get("admin1") == lb.get("admin1")
+        return 0.9 if same_division else 0.6
+    if km > FAR_KM:
+        return None
+    return 1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM) * 0.7
+
+
+def date_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
+    """1 for overlapping date ranges, less with the gap, None beyond DATE_WINDOW_DAYS; 0.5 when undated."""
+    wa, wb = _when(a), _when(b)
+    if wa is None or wb is None:
+        return 0.5
+    gap = max((wb[0] - wa[1]).days, (wa[0] - wb[1]).days, 0)
+    if gap > DATE_WINDOW_DAYS:
+        return None
+    return 1.0 - gap / (DATE_WINDOW_DAYS + 1)
+
+
+def pair_score(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """How likely two event mentions report one happening (0 when any part rules it out)."""
+    parts = (type_score(a, b), party_score(a, b), place_score(a, b), date_score(a, b))
+    if any(p is None for p in parts):
+        return 0.0
+    t, p, pl, d = parts
+    return 0.3 * t + 0.35 * p + 0.15 * pl + 0.2 * d
+
+
+# --------------------------------------------------------------------------------------------- near-duplicates
+
+def story_groups(documents: dict[str, dict[str, Any]], threshold: float = DUPLICATE_JACCARD,
+                 num_perm: int = 128) -> dict[str, str]:
+    """Document id → the id of its source: near-duplicate articles (a syndicated wire story) and the articles of
+    one outlet share one source. ``documents``: id → {"text", "outlet"}."""
+    from datasketch import MinHash, MinHashLSH
+
+    parent = {doc_id: doc_id for doc_id in documents}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(x: str, y: str) -> None:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    for doc_id, doc in sorted(documents.items()):
+        words = _WORD.findall((doc.get("text") or "").lower())
+        shingles = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+        sketch = MinHash(num_perm=num_perm, seed=1)
+        sketch.update_batch([s.encode("utf-8") for s in shingles])
+        for other in lsh.query(sketch):
+            union(doc_id, other)
+        lsh.insert(doc_id, sketch)
+    by_outlet: dict[str, str] = {}
+    for doc_id, doc in sorted(documents.items()):
+        outlet = (doc.get("outlet") or "").strip().casefold()
+        if outlet:
+            if outlet in by_outlet:
+                union(doc_id, by_outlet[outlet])
+            else:
+                by_outlet[outlet] = doc_id
+    return {doc_id: find(doc_id) for doc_id in documents}
+
+
+# --------------------------------------------------------------------------------------------- clustering
+
+def _blocks(records: list[dict[str, Any]]) -> dict[tuple, list[int]]:
+    """Candidate groups: mentions sharing a party and quad class in a week (or its neighbour), or, without
+    parties, sharing a one-degree place cell and quad class."""
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        when = _when(rec)
+        week = (when[0].toordinal() // 7) if when else None
+        quad = rec.get("quad_class")
+        keys = set()
+        for party in _parties(rec) or {None}:
+            if party is not None:
+                keys.add(("party", party, quad))
+        loc = rec.get("location") or {}
+        if loc.get("lat") is not None:
+            keys.add(("cell", math.floor(loc["lat"]), math.floor(loc["lon"]), quad))
+        if not keys:
+            keys.add(("none", quad, (rec.get("document") or {}).get("id")))
+        for key in keys:
+            for w in ((week, week + 1) if week is not None else (None,)):
+                blocks[(*key, w)].append(i)
+    return blocks
+
+
+def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]],
+         threshold: float = THRESHOLD) -> list[Cluster]:
+    """Cluster event records (as ``Event.to_dict`` gives them) into happenings; ``documents``: id → {"text",
+    "outlet"} of every article they come from. Deterministic: the same input gives the same clusters."""
+    records = sorted(records, key=lambda r: r["id"])
+    parent = list(range(len(records)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    # what each cluster spans, so that a chain of close pairs never joins far-apart happenings
+    spans: dict[int, tuple[date | None, date | None, list[tuple[float, float]]]] = {}
+    for i, rec in enumerate(records):
+        when = _when(rec)
+        loc = rec.get("location") or {}
+        points = [(loc["lat"], loc["lon"])] if loc.get("lat") is not None and loc.get("precision") in (
+            "exact", "nearby") else []
+        spans[i] = (when[0] if when else None, when[1] if when else None, points)
+
+    def joinable(ri: int, rj: int) -> bool:
+        a, b = spans[ri], spans[rj]
+        starts = [d for d in (a[0], b[0]) if d is not None]
+        ends = [d for d in (a[1], b[1]) if d is not None]
+        if starts and ends and (max(ends) - min(starts)).days > 2 * DATE_WINDOW_DAYS:
+            return False
+        return all(haversine_km(p[0], p[1], q[0], q[1]) <= 2 * NEAR_KM for p in a[2] for q in b[2])
+
+    seen: set[tuple[int, int]] = set()
+    for members in _blocks(records).values():
+        if len(members) > 400:  # a party in hundreds of mentions a week: compare neighbours in time only
+            members = sorted(members, key=lambda i: (_when(records[i]) or (date.min, date.min))[0])
+            pairs = ((members[k], members[j]) for k in range(len(members))
+                     for j in range(k + 1, min(len(members), k + 40)))
+        else:
+            pairs = ((members[k], members[j]) for k in range(len(members)) for j in range(k + 1, len(members)))
+        for i, j in pairs:
+            key = (i, j) if i < j else (j, i)
+            if key in seen:
+                continue
+            seen.add(key)
+            ri, rj = find(i), find(j)
+            if ri != rj and pair_score(records[i], records[j]) >= threshold and joinable(ri, rj):
+                root, other = min(ri, rj), max(ri, rj)
+                parent[other] = root
+                a, b = spans[root], spans[other]
+                spans[root] = (min((d for d in (a[0], b[0]) if d), default=None),
+                               max((d for d in (a[1], b[1]) if d), default=None), a[2] + b[2])
+    groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        groups[find(i)].append(rec)
+    source_of = story_groups(documents)
+    clusters = []
+    for members in groups.values():
+        types = defaultdict(int)
+        for m in members:
+            types[m["event_type"]] += 1
+        event_type = max(sorted(types), key=lambda t: types[t])
+        cid = hashlib.sha1(("|".join(m["id"] for m in members)).encode()).hexdigest()[:16]
+        cluster = Cluster(id=cid, event_type=event_type,
+                          quad_class=next(m["quad_class"] for m in members if m["event_type"] == event_type),
+                          members=members)
+        weight: dict[str, float] = {}
+        for m in members:
+            doc_id = m["document"]["id"]
+            source = source_of.get(doc_id, doc_id)
+            weight[source] = max(weight.get(source, 0.0), MODALITY_WEIGHT.get(m.get("modality") or "", 0.8))
+        cluster.sources = sum(1 for w in weight.values() if w > 0)
+        cluster.corroboration = 1.0 - 0.5 ** sum(weight.values())
+        clusters.append(cluster)
+    return sorted(clusters, key=lambda c: c.id)

@@ -1,0 +1,94 @@
+"""Fusion of event mentions across articles: pair scores, near-duplicate stories, and clusters in a real store."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from eventwire.fuse import fuse, pair_score, story_groups
+from eventwire.model import Document
+from eventwire.store import Store
+
+
+def record(eid: str, doc: str, event_type: str = "ASSAULT", actor: str = "NUSRA", recipient: str = "IS",
+           place: tuple[float, float] | None = (34.08, 36.49), precision: str = "exact", day: str | None = "2015-05-12",
+           outlet: str = "A", modality: str = "asserted") -> dict:
+    quad = {"ASSAULT": 4, "COERCE": 4, "REQUEST": 3, "AGREE": 1, "COOPERATE": 2}[event_type]
+    return {"id": eid, "event_type": event_type, "quad_class": quad, "modality": modality,
+            "actor": [{"id": actor, "name": actor}], "recipient": [{"id": recipient, "name": recipient}],
+            "location": {"name": "X", "lat": place[0], "lon": place[1], "precision": precision,
+                         "country_code": "LB", "admin1": "Baalbek-Hermel"} if place else None,
+            "date": day, "date_end": day, "document": {"id": doc, "outlet": outlet, "published": day}}
+
+
+def test_one_happening_scores_high_and_different_ones_zero() -> None:
+    a, b = record("e1", "d1"), record("e2", "d2", outlet="B", day="2015-05-13")
+    assert pair_score(a, b) >= 0.8
+    assert pair_score(a, record("e3", "d3", place=(36.2, 37.1))) == 0.0  # a town 250 km away
+    assert pair_score(a, record("e4", "d4", day="2015-06-20")) == 0.0  # five weeks later
+    assert pair_score(a, record("e5", "d5", actor="LBNMIL", recipient="HEZBOLLAH")) == 0.0  # other parties
+    assert pair_score(a, record("e6", "d6", event_type="AGREE")) == 0.0  # cooperation is not the attack
+    # a province contains the town
+    assert pair_score(a, record("e7", "d7", place=(34.3, 36.7), precision="admin")) >= 0.62
+
+
+def test_syndicated_copies_and_one_outlet_are_one_source() -> None:
+    story = ("Fighters of the Nusra Front attacked Islamic State positions in the hills east of Arsal on Tuesday, "
+             "killing at least twelve militants, a security source said, in the heaviest clashes between the two "
+             "groups in the Qalamoun region this year.")
+    copy = story.replace("a security source said", "a Lebanese security source told reporters")
+    other = "Hezbollah and the Syrian army shelled rebel positions near Flita and Ras al-Maara on Thursday."
+    groups = story_groups({"d1": {"text": story, "outlet": "Wire"}, "d2": {"text": copy, "outlet": "Daily"},
+                           "d3": {"text": other, "outlet": "Courier"}, "d4": {"text": other + " More.",
+                                                                            "outlet": "courier "}})
+    assert groups["d1"] == groups["d2"] != groups["d3"]
+    assert groups["d3"] == groups["d4"]  # one outlet, however its name is written
+
+
+def test_clusters_count_independent_sources_and_are_deterministic() -> None:
+    records = [record("e1", "d1", outlet="A"), record("e2", "d2", outlet="B", day="2015-05-13"),
+               record("e3", "d3", outlet="B", day="2015-05-12"), record("e4", "d4", outlet="C", modality="negated")]
+    documents = {d: {"text": f"text of {d}", "outlet": o} for d, o in
+                 (("d1", "A"), ("d2", "B"), ("d3", "B"), ("d4", "C"))}
+    (cluster,) = fuse(records, documents)
+    out = cluster.to_dict()
+    assert (out["mentions"], out["articles"], out["sources"]) == (4, 4, 2)  # B twice, C denies it
+    assert 0.7 < out["corroboration"] < 0.8
+    assert [c.to_dict() for c in fuse(list(reversed(records)), documents)] == [out]
+
+
+def test_a_chain_of_close_pairs_never_joins_far_happenings() -> None:
+    # each step is 40 km, but the ends are 120 km apart: not one happening
+    records = [record(f"e{i}", f"d{i}", place=(34.0 + 0.36 * i, 36.5), outlet=str(i)) for i in range(4)]
+    documents = {f"d{i}": {"text": f"t{i}", "outlet": str(i)} for i in range(4)}
+    assert len(fuse(records, documents)) >= 2
+
+
+def test_store_fusion_is_idempotent_and_ignores_a_renamed_copy(tmp_path: Path, pipeline) -> None:
+    texts = {
+        "wire.txt": ("BEIRUT - Nusra Front fighters attacked Islamic State positions near Arsal on Tuesday, a "
+                     "Lebanese security source said. The two groups have competed for control of the barren "
+                     "border hills since last summer, when their fighters overran the town together before "
+                     "withdrawing into the mountains. Residents said the sound of heavy machine guns and mortars "
+                     "carried across the valley for most of the night. The clashes lasted several hours."),
+        "daily.txt": ("Islamic State militants clashed with the Nusra Front near the Lebanese town of Arsal on "
+                      "Tuesday, according to residents who heard heavy gunfire overnight."),
+    }
+    db = tmp_path / "f.duckdb"
+
+    def ingest(names: dict[str, str]) -> list[dict]:
+        docs = [Document(id=f"{name}-id", path=name, text=text, outlet=name.split(".")[0], published="2015-05-13")
+                for name, text in names.items()]
+        with Store(db) as store:
+            for doc, events in pipeline.process(iter(docs)):
+                store.add(doc, events)
+            store.fuse()
+            return list(store.clusters())
+
+    first = ingest(texts)
+    arsal = [c for c in first if c["event_type"] == "ASSAULT"]
+    assert arsal and max(c["sources"] for c in arsal) == 2
+    again = ingest({})
+    assert again == first
+    # the wire story again under another name and outlet, a word changed: still two independent sources
+    copy = {"copy.txt": texts["wire.txt"].replace("several hours", "many hours")}
+    third = ingest(copy)
+    assert max(c["sources"] for c in third if c["event_type"] == "ASSAULT") == 2
