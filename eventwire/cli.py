@@ -468,6 +468,33 @@ def clusters(db: str, min_sources: int, limit: int | None, fmt: str, refuse: boo
                        "corroboration"]))
 
 
+@main.command("contradictions")
+@click.option("--db", default="eventwire.duckdb", show_default=True)
+@click.option("--actor", default=None, help="Only contradictions naming this actor id (NUSRA, IS…).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="table", show_default=True)
+def contradictions_(db: str, actor: str | None, fmt: str) -> None:
+    """Where independent sources disagree: cooperation and conflict between one pair in the same weeks, an act
+    reported and denied, different perpetrators of one attack, a place taken by both sides, fatality figures
+    far apart; each with both sides' claims (sentence, outlet, modality) and a plain reason."""
+    from eventwire.store import Store
+
+    if not Path(db).exists():
+        _fail(f"no database at {db}; run `eventwire run PATHS --db {db}` first")
+    with Store(db, read_only=True) as store:
+        rows = list(store.contradictions(actor))
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    for r in rows:
+        click.echo(f"{r['window']['start']}..{r['window']['end']}  {' / '.join(r['actors'])}  [{r['kind']}]")
+        click.echo(f"  {r['reason']}")
+        for c in r["claims"]:
+            doc = c["document"] or {}
+            click.echo(f"    {c['event_type']:<9} {c['modality'] or '-':<10} {(doc.get('outlet') or '-')[:24]:<24} "
+                       f"{(c['text'] or '')[:90]}")
+
+
 @gazetteer.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--no-index", is_flag=True, help="Only store the dumps; the index is rebuilt the next time "

@@ -298,3 +298,149 @@ def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]
         cluster.corroboration = 1.0 - 0.5 ** sum(weight.values())
         clusters.append(cluster)
     return sorted(clusters, key=lambda c: c.id)
+
+
+# --------------------------------------------------------------------------------------------- contradictions
+
+HOSTILE = frozenset({"ASSAULT", "COERCE", "THREATEN", "SANCTION"})
+# an appeal for help is cooperation toward whom it is made to (CAMEO 02), whatever PLOVER's quad says
+FRIENDLY = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "REQUEST"})
+CONTRADICTION_WINDOW_DAYS = 14  # "the same weeks"
+SAME_SPOT_KM = 25.0
+UNCLAIMED = ("negated", "hypothetical", "planned")  # not a claim that the act happened
+
+
+def _claim(rec: dict[str, Any]) -> dict[str, Any]:
+    return {"event_id": rec["id"], "event_type": rec["event_type"], "quad_class": rec["quad_class"],
+            "modality": rec.get("modality"), "text": rec.get("text"), "document": rec.get("document")}
+
+
+def _ids(refs: list[dict[str, Any]] | None) -> set[str]:
+    """Registry parties only: a generic "gunmen" names no one to contradict."""
+    return {r["id"] for r in refs or [] if r.get("id") and r.get("sector") != "generic"}
+
+
+def _window(recs: list[dict[str, Any]]) -> dict[str, str | None]:
+    days = [d for r in recs for d in (_when(r) or ())]
+    return {"start": min(days).isoformat() if days else None, "end": max(days).isoformat() if days else None}
+
+
+def _apart(a: dict[str, Any], b: dict[str, Any], source_of: dict[str, str]) -> bool:
+    """Whether two mentions come from independent sources."""
+    da, db = a["document"]["id"], b["document"]["id"]
+    return source_of.get(da, da) != source_of.get(db, db)
+
+
+def _days_between(a: dict[str, Any], b: dict[str, Any]) -> int | None:
+    wa, wb = _when(a), _when(b)
+    if wa is None or wb is None:
+        return None
+    return max((wb[0] - wa[1]).days, (wa[0] - wb[1]).days, 0)
+
+
+def _km(a: dict[str, Any], b: dict[str, Any]) -> float | None:
+    la, lb = a.get("location") or {}, b.get("location") or {}
+    if la.get("lat") is None or lb.get("lat") is None or "country" in (la.get("precision"), lb.get("precision")):
+        return None
+    return haversine_km(la["lat"], la["lon"], lb["lat"], lb["lon"])
+
+
+def _outlets(recs: Iterable[dict[str, Any]]) -> str:
+    return ", ".join(sorted({r["document"].get("outlet") or "a source" for r in recs}))
+
+
+def contradictions(records: Iterable[dict[str, Any]], clusters: list[Cluster],
+                   source_of: dict[str, str]) -> list[dict[str, Any]]:
+    """Claims by independent sources that cannot both hold: cooperation and conflict between one pair in the
+    same weeks, an act one source reports and another denies, different perpetrators of one attack, one place
+    seized by both sides, and fatality figures far apart. Each with both sides' claims and a plain reason."""
+    records = sorted(records, key=lambda r: r["id"])
+    found: dict[tuple, dict[str, Any]] = {}
+
+    def add(kind: str, parties: Iterable[str], claims: list[dict[str, Any]], reason: str) -> None:
+        parties = sorted(set(parties))
+        key = (kind, tuple(parties), tuple(sorted(c["id"] for c in claims)))
+        if key not in found:
+            found[key] = {"kind": kind, "actors": parties, "window": _window(claims),
+                          "claims": [_claim(c) for c in sorted(claims, key=lambda c: c["id"])], "reason": reason}
+
+    # cooperation and conflict between one pair
+    by_pair: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    for rec in records:
+        if rec.get("modality") in UNCLAIMED:
+            continue
+        for a in _ids(rec.get("actor")):
+            for b in _ids(rec.get("recipient")):
+                if a != b:
+                    by_pair[frozenset((a, b))].append(rec)
+    for pair, recs in by_pair.items():
+        hostile = [r for r in recs if r["event_type"] in HOSTILE]
+        friendly = [r for r in recs if r["event_type"] in FRIENDLY]
+        hostile_side: dict[str, dict[str, Any]] = {}
+        friendly_side: dict[str, dict[str, Any]] = {}
+        for h in hostile:
+            for f in friendly:
+                days = _days_between(h, f)
+                if days is not None and days <= CONTRADICTION_WINDOW_DAYS and _apart(h, f, source_of):
+                    hostile_side[h["id"]], friendly_side[f["id"]] = h, f
+        if hostile_side:
+            a, b = sorted(pair)
+            add("cooperation_and_conflict", pair, [*hostile_side.values(), *friendly_side.values()],
+                f"{_outlets(hostile_side.values())} report {a} and {b} in conflict "
+                f"({', '.join(sorted({r['event_type'] for r in hostile_side.values()}))}) while "
+                f"{_outlets(friendly_side.values())} report them cooperating "
+                f"({', '.join(sorted({r['event_type'] for r in friendly_side.values()}))}) within "
+                f"{CONTRADICTION_WINDOW_DAYS} days")
+    for cluster in clusters:
+        members = cluster.members
+        # reported by one source, denied by another
+        denied = [m for m in members if m.get("modality") == "negated"]
+        said = [m for m in members if m.get("modality") not in UNCLAIMED]
+        for d in denied:
+            others = [s for s in said if s["event_type"] == d["event_type"] and _apart(d, s, source_of)]
+            if others:
+                parties = set().union(*(_ids(m.get("actor")) | _ids(m.get("recipient")) for m in [d, *others]))
+                add("reported_and_denied", parties, [d, *others],
+                    f"{', '.join(sorted({s['document'].get('outlet') or 'a source' for s in others}))} report "
+                    f"the {cluster.event_type} that {d['document'].get('outlet') or 'another source'} reports as "
+                    "denied or not done")
+        # fatality figures far apart
+        killed = [(m["size"]["killed"]["low"], m) for m in members
+                  if (m.get("size") or {}).get("killed", {}).get("low") is not None]
+        if len(killed) >= 2:
+            low, high = min(killed, key=lambda k: k[0]), max(killed, key=lambda k: k[0])
+            if _apart(low[1], high[1], source_of) and high[0] - low[0] >= 5 and high[0] >= 2 * max(low[0], 1):
+                parties = _ids(low[1].get("actor")) | _ids(high[1].get("actor")) | \
+                    _ids(low[1].get("recipient")) | _ids(high[1].get("recipient"))
+                add("fatalities_apart", parties, [low[1], high[1]],
+                    f"{low[1]['document'].get('outlet') or 'one source'} counts {low[0]} killed, "
+                    f"{high[1]['document'].get('outlet') or 'another'} {high[0]}")
+    # different perpetrators of one attack; one place seized by two sides
+    violent = [r for r in records if r["event_type"] in ("ASSAULT", "COERCE") and r.get("modality") not in UNCLAIMED
+               and _ids(r.get("actor"))]
+    cells: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)  # compared within a place cell
+    for rec in violent:
+        loc = rec.get("location") or {}
+        if loc.get("lat") is not None:
+            cells[(math.floor(loc["lat"] * 2), math.floor(loc["lon"] * 2))].append(rec)
+    pairs = ((cell[i], b) for cell in cells.values() for i in range(len(cell)) for b in cell[i + 1:])
+    for a, b in pairs:
+        if not _apart(a, b, source_of) or _ids(a.get("actor")) & _ids(b.get("actor")):
+            continue
+        km, days = _km(a, b), _days_between(a, b)
+        if km is None or days is None or km > SAME_SPOT_KM:
+            continue
+        seize = a.get("mode") == "seize" and b.get("mode") == "seize"
+        if seize and days <= CONTRADICTION_WINDOW_DAYS and not (_ids(a.get("actor")) & _ids(b.get("recipient"))
+                                                                or _ids(b.get("actor")) & _ids(a.get("recipient"))):
+            where = (a.get("location") or {}).get("name")
+            add("control_claimed_by_both", _ids(a.get("actor")) | _ids(b.get("actor")), [a, b],
+                f"{', '.join(sorted(_ids(a.get('actor'))))} and {', '.join(sorted(_ids(b.get('actor'))))} are "
+                f"each reported to have taken {where} within {CONTRADICTION_WINDOW_DAYS} days")
+        elif not seize and a["event_type"] == b["event_type"] == "ASSAULT" and days <= 1 and \
+                _ids(a.get("recipient")) & _ids(b.get("recipient")):
+            add("different_perpetrators", _ids(a.get("actor")) | _ids(b.get("actor")), [a, b],
+                f"the attack on {', '.join(sorted(_ids(a.get('recipient')) & _ids(b.get('recipient'))))} at "
+                f"{(a.get('location') or {}).get('name')} is blamed on {', '.join(sorted(_ids(a.get('actor'))))} "
+                f"by one source and on {', '.join(sorted(_ids(b.get('actor'))))} by another")
+    return sorted(found.values(), key=lambda c: (c["window"]["start"] or "", c["kind"], c["actors"]))

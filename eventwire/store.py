@@ -52,6 +52,9 @@ CREATE TABLE IF NOT EXISTS clusters (
 CREATE TABLE IF NOT EXISTS cluster_members (
     cluster_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL, document_id VARCHAR NOT NULL, source VARCHAR
 );
+CREATE TABLE IF NOT EXISTS contradictions (
+    kind VARCHAR, window_start VARCHAR, window_end VARCHAR, record JSON
+);
 """
 
 
@@ -137,17 +140,23 @@ class Store:
     def fuse(self) -> int:
         """Cluster every stored event into happenings (``eventwire.fuse``) and replace the clusters tables with
         the result, in one transaction; the number of clusters. Running it again gives the same clusters."""
-        from eventwire.fuse import fuse, story_groups
+        from eventwire.fuse import contradictions, fuse, story_groups
 
         records = [json.loads(rec) for (rec,) in self.con.execute("SELECT record FROM events").fetchall()]
         documents = {doc_id: {"text": text, "outlet": outlet} for doc_id, text, outlet in
                      self.con.execute("SELECT id, text, outlet FROM documents").fetchall()}
         clusters = fuse(records, documents)
         source_of = story_groups(documents)
+        disputes = contradictions(records, clusters, source_of)
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute("DELETE FROM cluster_members")
             self.con.execute("DELETE FROM clusters")
+            self.con.execute("DELETE FROM contradictions")
+            if disputes:
+                self.con.executemany("INSERT INTO contradictions VALUES (?, ?, ?, ?)",
+                                     [[d["kind"], d["window"]["start"], d["window"]["end"],
+                                       json.dumps(d, ensure_ascii=False)] for d in disputes])
             rows, members = [], []
             for c in clusters:
                 rec = c.to_dict()
@@ -175,6 +184,16 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         for (rec,) in self.con.execute(sql, [min_sources]).fetchall():
             yield json.loads(rec)
+
+    def contradictions(self, actor: str | None = None) -> Iterator[dict[str, Any]]:
+        """Contradiction records (``eventwire.fuse.contradictions``), oldest window first; with ``actor``, those
+        naming it (registry id, any case)."""
+        if not self._has_table("contradictions"):
+            return
+        for (rec,) in self.con.execute("SELECT record FROM contradictions ORDER BY window_start, kind").fetchall():
+            record = json.loads(rec)
+            if actor is None or actor.casefold() in {a.casefold() for a in record["actors"]}:
+                yield record
 
     def add_error(self, error: ReadError) -> None:
         """Record an input that could not be read, so a batch report can list it later."""

@@ -92,3 +92,61 @@ def test_store_fusion_is_idempotent_and_ignores_a_renamed_copy(tmp_path: Path, p
     copy = {"copy.txt": texts["wire.txt"].replace("several hours", "many hours")}
     third = ingest(copy)
     assert max(c["sources"] for c in third if c["event_type"] == "ASSAULT") == 2
+
+
+def test_contradictions_between_independent_sources() -> None:
+    from eventwire.fuse import contradictions
+
+    attack = record("e1", "d1", outlet="A")
+    appeal = record("e2", "d2", event_type="REQUEST", outlet="B", day="2015-05-14", place=None)
+    same_outlet_appeal = record("e3", "d3", event_type="REQUEST", outlet="A", day="2015-05-14", place=None)
+    denial = record("e4", "d4", event_type="REQUEST", outlet="C", day="2015-05-15", place=None, modality="negated")
+    records = [attack, appeal, same_outlet_appeal, denial]
+    documents = {r["document"]["id"]: {"text": r["id"], "outlet": r["document"]["outlet"]} for r in records}
+    source_of = story_groups(documents)
+    found = contradictions(records, fuse(records, documents), source_of)
+    kinds = {c["kind"]: c for c in found}
+    clash = kinds["cooperation_and_conflict"]
+    assert clash["actors"] == ["IS", "NUSRA"] and clash["window"] == {"start": "2015-05-12", "end": "2015-05-14"}
+    # the appeal from the attack's own outlet is no independent claim against it
+    assert {c["event_id"] for c in clash["claims"]} == {"e1", "e2"}
+    assert "in conflict" in clash["reason"] and {c["document"]["outlet"] for c in clash["claims"]} == {"A", "B"}
+    denied = kinds["reported_and_denied"]
+    assert {c["modality"] for c in denied["claims"]} >= {"negated", "asserted"}
+
+
+def test_different_perpetrators_and_fatalities_apart() -> None:
+    from eventwire.fuse import contradictions
+
+    one = record("e1", "d1", actor="IS", recipient="LBNMIL", outlet="A")
+    other = record("e2", "d2", actor="NUSRA", recipient="LBNMIL", outlet="B")
+    one["size"] = {"killed": {"low": 3, "high": 3, "text": "killing three"}}
+    twin = record("e3", "d3", actor="IS", recipient="LBNMIL", outlet="C")
+    twin["size"] = {"killed": {"low": 40, "high": 40, "text": "killing 40"}}
+    records = [one, other, twin]
+    documents = {r["document"]["id"]: {"text": r["id"], "outlet": r["document"]["outlet"]} for r in records}
+    found = contradictions(records, fuse(records, documents), story_groups(documents))
+    kinds = {c["kind"] for c in found}
+    assert {"different_perpetrators", "fatalities_apart"} <= kinds
+
+
+def test_contradictions_command_on_two_outlets(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from eventwire.cli import main
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    db = str(tmp_path / "c.duckdb")
+    ran = CliRunner().invoke(main, ["run", str(examples / "2015-05-12_nusra_attacks_is.txt"),
+                                    str(examples / "2015-05-15_nusra_sought_is_help.txt"), "--db", db, "--quiet"])
+    assert ran.exit_code == 0, ran.output
+    out = CliRunner().invoke(main, ["contradictions", "--db", db, "--format", "jsonl"])
+    records = [json.loads(line) for line in out.output.splitlines()]
+    clash = next(r for r in records if r["kind"] == "cooperation_and_conflict")
+    assert set(clash) >= {"actors", "window", "claims", "reason"} and clash["actors"] == ["IS", "NUSRA"]
+    assert {c["event_type"] for c in clash["claims"]} >= {"ASSAULT", "REQUEST"}
+    assert all(set(c) >= {"event_type", "quad_class", "modality", "text", "document"} for c in clash["claims"])
+    table = CliRunner().invoke(main, ["clusters", "--db", db])
+    assert table.exit_code == 0 and "corroboration" in table.output
