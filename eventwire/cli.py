@@ -495,6 +495,34 @@ def contradictions_(db: str, actor: str | None, fmt: str) -> None:
                        f"{(c['text'] or '')[:90]}")
 
 
+@main.command("relations")
+@click.option("--db", default="eventwire.duckdb", show_default=True)
+@click.option("--actor", default=None, help="Only pairs with this actor id (NUSRA, IS…).")
+@click.option("--period", type=click.Choice(["week", "month"]), default="month", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table", "gexf"]), default="table", show_default=True)
+def relations_(db: str, actor: str | None, period: str, fmt: str) -> None:
+    """Actor pairs over time: signed intensity per week or month (−10 hostile … +10 cooperative, one vote per
+    happening), the state (allied, hostile, mixed) and the shifts between them; GEXF for Gephi."""
+    from eventwire.relations import relations, shifts, to_gexf
+    from eventwire.store import Store
+
+    if not Path(db).exists():
+        _fail(f"no database at {db}; run `eventwire run PATHS --db {db}` first")
+    with Store(db, read_only=True) as store:
+        records, cluster_of = store.relation_inputs()
+    series = relations(records, cluster_of, period, actor)
+    if fmt == "gexf":
+        click.echo(to_gexf(series), nl=False)
+    elif fmt == "jsonl":
+        for cell in series:
+            click.echo(json.dumps(cell.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(_table([[c.actor_a, c.actor_b, c.period, f"{c.score:+.1f}", c.events, c.sign] for c in series],
+                          ["actor_a", "actor_b", "period", "score", "events", "sign"]))
+        for shift in shifts(series):
+            click.echo("shift: " + shift["text"])
+
+
 @gazetteer.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--no-index", is_flag=True, help="Only store the dumps; the index is rebuilt the next time "

@@ -185,6 +185,13 @@ class Store:
         for (rec,) in self.con.execute(sql, [min_sources]).fetchall():
             yield json.loads(rec)
 
+    def relation_inputs(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """Every event record and, for those fused, the cluster each belongs to (``eventwire.relations``)."""
+        records = [json.loads(rec) for (rec,) in self.con.execute("SELECT record FROM events ORDER BY id").fetchall()]
+        cluster_of = dict(self.con.execute("SELECT event_id, cluster_id FROM cluster_members").fetchall()) \
+            if self._has_table("cluster_members") else {}
+        return records, cluster_of
+
     def contradictions(self, actor: str | None = None) -> Iterator[dict[str, Any]]:
         """Contradiction records (``eventwire.fuse.contradictions``), oldest window first; with ``actor``, those
         naming it (registry id, any case)."""
