@@ -523,6 +523,29 @@ def relations_(db: str, actor: str | None, period: str, fmt: str) -> None:
             click.echo("shift: " + shift["text"])
 
 
+@main.command("export")
+@click.option("--db", default="eventwire.duckdb", show_default=True)
+@click.option("--to", "fmt", type=click.Choice(["plover-jsonl", "gdelt", "acled", "geojson", "gexf", "parquet"]),
+              required=True)
+@click.option("--out", type=click.Path(), default=None,
+              help="Write to this file (a folder for parquet); default: standard output.")
+def export_(db: str, fmt: str, out: str | None) -> None:
+    """Export the events: PLOVER JSONL, GDELT 2.0- or ACLED-style CSV (unknown columns left empty), GeoJSON
+    (QGIS), GEXF (the actor network, Gephi) or Parquet partitioned by month (DuckDB, Spark, pandas)."""
+    from eventwire.export import export
+    from eventwire.store import Store
+
+    if not Path(db).exists():
+        _fail(f"no database at {db}; run `eventwire run PATHS --db {db}` first")
+    try:
+        with Store(db, read_only=True) as store:
+            text = export(store, fmt, Path(out) if out else None)
+    except (ValueError, OSError) as exc:
+        _fail(str(exc))
+    if text:
+        click.echo(text, nl=False)
+
+
 @gazetteer.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--no-index", is_flag=True, help="Only store the dumps; the index is rebuilt the next time "

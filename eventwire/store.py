@@ -192,6 +192,24 @@ class Store:
             if self._has_table("cluster_members") else {}
         return records, cluster_of
 
+    def cluster_of_events(self) -> dict[str, dict[str, Any]]:
+        """Event id → the counts of its fusion cluster (mentions, articles, sources)."""
+        if not self._has_table("cluster_members"):
+            return {}
+        rows = self.con.execute("SELECT m.event_id, c.mentions, c.articles, c.sources FROM cluster_members m "
+                                "JOIN clusters c ON c.id = m.cluster_id").fetchall()
+        return {e: {"mentions": n, "articles": a, "sources": s} for e, n, a, s in rows}
+
+    def export_parquet(self, folder: Path) -> None:
+        """The events table (filter columns and the JSON record) as Parquet files partitioned by month
+        (``month=YYYY-MM/``; undated events under ``month=unknown``), for DuckDB, Spark and pandas."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = str(folder).replace("'", "''")
+        self.con.execute(
+            "COPY (SELECT *, coalesce(substr(date, 1, 7), 'unknown') AS month FROM events) "
+            f"TO '{target}' (FORMAT PARQUET, PARTITION_BY (month), OVERWRITE_OR_IGNORE 1)")
+
     def contradictions(self, actor: str | None = None) -> Iterator[dict[str, Any]]:
         """Contradiction records (``eventwire.fuse.contradictions``), oldest window first; with ``actor``, those
         naming it (registry id, any case)."""
