@@ -181,10 +181,11 @@ def story_groups(documents: dict[str, dict[str, Any]], threshold: float = DUPLIC
             parent[max(rx, ry)] = min(rx, ry)
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    template = MinHash(num_perm=num_perm, seed=1)  # its permutations are drawn once, not per article
     for doc_id, doc in sorted(documents.items()):
         words = _WORD.findall((doc.get("text") or "").lower())
         shingles = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-        sketch = MinHash(num_perm=num_perm, seed=1)
+        sketch = MinHash(num_perm=num_perm, seed=1, permutations=template.permutations, scheme=template.scheme)
         sketch.update_batch([s.encode("utf-8") for s in shingles])
         for other in lsh.query(sketch):
             union(doc_id, other)
@@ -226,9 +227,10 @@ def _blocks(records: list[dict[str, Any]]) -> dict[tuple, list[int]]:
 
 
 def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]],
-         threshold: float = THRESHOLD) -> list[Cluster]:
+         threshold: float = THRESHOLD, source_of: dict[str, str] | None = None) -> list[Cluster]:
     """Cluster event records (as ``Event.to_dict`` gives them) into happenings; ``documents``: id → {"text",
-    "outlet"} of every article they come from. Deterministic: the same input gives the same clusters."""
+    "outlet"} of every article they come from (``source_of``: their ``story_groups``, when already known).
+    Deterministic: the same input gives the same clusters."""
     records = sorted(records, key=lambda r: r["id"])
     parent = list(range(len(records)))
 
@@ -278,7 +280,7 @@ def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]
     groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for i, rec in enumerate(records):
         groups[find(i)].append(rec)
-    source_of = story_groups(documents)
+    source_of = source_of if source_of is not None else story_groups(documents)
     clusters = []
     for members in groups.values():
         types = defaultdict(int)

@@ -145,8 +145,8 @@ class Store:
         records = [json.loads(rec) for (rec,) in self.con.execute("SELECT record FROM events").fetchall()]
         documents = {doc_id: {"text": text, "outlet": outlet} for doc_id, text, outlet in
                      self.con.execute("SELECT id, text, outlet FROM documents").fetchall()}
-        clusters = fuse(records, documents)
         source_of = story_groups(documents)
+        clusters = fuse(records, documents, source_of=source_of)
         disputes = contradictions(records, clusters, source_of)
         self.con.execute("BEGIN TRANSACTION")
         try:
