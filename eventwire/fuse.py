@@ -141,10 +141,9 @@ def place_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
 
 def date_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
     """1 for overlapping date ranges, less with the gap, None beyond DATE_WINDOW_DAYS; 0.5 when undated."""
-    wa, wb = _when(a), _when(b)
-    if wa is None or wb is None:
+    gap = _days_between(a, b)
+    if gap is None:
         return 0.5
-    gap = max((wb[0] - wa[1]).days, (wa[0] - wb[1]).days, 0)
     if gap > DATE_WINDOW_DAYS:
         return None
     return 1.0 - gap / (DATE_WINDOW_DAYS + 1)

@@ -15,6 +15,8 @@ from typing import Any, Iterable
 from xml.sax.saxutils import quoteattr
 
 from eventwire.fuse import MODALITY_WEIGHT, _when
+from eventwire.fuse import _ids as registry_parties
+from eventwire.model import PROVISIONAL_PREFIX
 
 # −10 (most hostile) … +10 (most cooperative), one value per PLOVER type
 TYPE_SCORE = {"AGREE": 4.0, "CONSULT": 1.0, "SUPPORT": 3.5, "CONCEDE": 5.0, "COOPERATE": 6.0, "AID": 7.0,
@@ -51,8 +53,8 @@ def _period(day: date, period: str) -> str:
 
 
 def _ids(refs: list[dict[str, Any]] | None) -> set[str]:
-    return {r["id"] for r in refs or [] if r.get("id") and r.get("sector") != "generic"
-            and not r["id"].startswith("NEW:")}
+    """The registry parties fusion reads, less the provisional ones (a name seen once is no relation)."""
+    return {i for i in registry_parties(refs) if not i.startswith(PROVISIONAL_PREFIX)}
 
 
 def relations(records: Iterable[dict[str, Any]], cluster_of: dict[str, str], period: str = "month",

@@ -674,25 +674,35 @@ class EventExtractor(MentionResolver):
     def where_candidates(self, doc: Doc, trigger_span: tuple[int, int]) -> list[tuple[dict[str, float],
                                                                                       tuple[int, int]]]:
         """The location model's features for every place of the sentence of the word at ``trigger_span``, with
-        each place's character span (what ``python -m eventwire.events.where`` learns from)."""
-        span = doc.char_span(trigger_span[0], trigger_span[1], alignment_mode="expand")
-        if span is None:
+        each place's character span (what ``eventwire learn-location`` learns from)."""
+        setting = self._trigger_setting(doc, trigger_span, None)
+        if setting is None:
             return []
-        tok = span.root
-        m = self.mentions(doc, None)
-        trig = self._trigger(tok) or Trigger(lemma=tok.lemma_, pos="VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN",
-                                             event_type="ASSAULT", mode=None, cameo=None,
-                                             recipient_preps=(), flags=frozenset())
-        _actor, _recipient, place_obj = self._arguments(tok, trig, m, None)
-        arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
-        subj, passive = _subject(tok) if trig.pos == "VERB" else (None, False)
-        actor_heads = [subj] if subj is not None and not passive else []
-        material = QUAD_CLASS[trig.event_type] == 4 or self._cue(tok, "travel")
+        tok, m, place_obj, arg_heads, actor_heads, material = setting
         chosen = self._rule_location(tok, place_obj, m, arg_heads, actor_heads, material)
         cands = self._candidates(tok, place_obj, m, arg_heads, actor_heads, chosen)
         ranked = sorted(cands, key=lambda c: abs(tok.i - c.start))
         return [(features(tok, c, len(cands), ranked.index(c) + 1),
                  (doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1]))) for c in cands if c.weighable]
+
+    def _trigger_setting(self, doc: Doc, trigger_span: tuple[int, int], published: str | None):
+        """What locating the event of any word at ``trigger_span`` (in the lexicon or not) reads: (its token,
+        the doc's mentions, the place it seizes or visits, its argument heads, its actor's heads, whether the act
+        is material), or None when the span is no word."""
+        span = doc.char_span(trigger_span[0], trigger_span[1], alignment_mode="expand")
+        if span is None:
+            return None
+        tok = span.root
+        m = self.mentions(doc, published)
+        trig = self._trigger(tok) or Trigger(lemma=tok.lemma_, pos="VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN",
+                                             event_type="ASSAULT", mode=None, cameo=None,
+                                             recipient_preps=(), flags=frozenset())
+        _actor, _recipient, place_obj = self._arguments(tok, trig, m, published)
+        arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
+        subj, passive = _subject(tok) if trig.pos == "VERB" else (None, False)
+        actor_heads = [subj] if subj is not None and not passive else []
+        material = QUAD_CLASS[trig.event_type] == 4 or self._cue(tok, "travel")
+        return tok, m, place_obj, arg_heads, actor_heads, material
 
     def _candidates(self, tok: Token, place_obj: Token | None, m: Mentions, arg_heads: list[Token],
                     actor_heads: list[Token], chosen: Place | None) -> list[Candidate]:
@@ -1223,18 +1233,13 @@ class EventExtractor(MentionResolver):
 
     def locate(self, doc: Doc, trigger_span: tuple[int, int], published: str | None = None) -> Place | None:
         """The place of the event whose trigger is at `trigger_span` (any verb or noun, in the lexicon or not)."""
-        span = doc.char_span(trigger_span[0], trigger_span[1], alignment_mode="expand")
-        if span is None:
+        setting = self._trigger_setting(doc, trigger_span, published)
+        if setting is None:
             return None
-        tok = span.root
-        m = self.mentions(doc, published)
-        trig = self._trigger(tok) or Trigger(lemma=tok.lemma_, pos="VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN",
-                                             event_type="ASSAULT", mode=None, cameo=None,
-                                             recipient_preps=(), flags=frozenset())
-        _actor, _recipient, place_obj = self._arguments(tok, trig, m, published)
-        arg_heads = [c for c in tok.children if c.dep_ in OBJECTS | {"prep", "agent"}]
-        return self._location(tok, place_obj, m, arg_heads,
-                              material=QUAD_CLASS[trig.event_type] == 4 or self._cue(tok, "travel"))
+        tok, m, place_obj, arg_heads, _actor_heads, material = setting
+        # as before, the actor's origin is not weighed here, although the events stage and the model's training
+        # weigh it (noted on issue 5)
+        return self._location(tok, place_obj, m, arg_heads, material=material)
 
     def _governed_by_light_verb(self, tok: Token) -> bool:
         gov = _noun_governor(tok)

@@ -122,7 +122,7 @@ class LocationModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def save(self, path: Path = WEIGHTS, note: str = "") -> None:
-        lines = ["# eventwire location model: feature<TAB>weight; learnt by `python -m eventwire.events.where`",
+        lines = ["# eventwire location model: feature<TAB>weight; learnt by `eventwire learn-location`",
                  *(f"# {line}" for line in note.splitlines() if line),
                  f"threshold\t{self.threshold:.4f}"]
         lines += [f"{k}\t{v:.6f}" for k, v in sorted(self.weights.items())]
