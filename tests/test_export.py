@@ -39,10 +39,13 @@ def test_plover_jsonl_is_the_event_contract(db: str) -> None:
 
 def test_gdelt_and_acled_csv(db: str) -> None:
     gdelt = list(csv.DictReader(io.StringIO(ew("export", "--db", db, "--to", "gdelt").output)))
-    assert gdelt and tuple(gdelt[0]) == GDELT_COLUMNS
+    assert gdelt and tuple(gdelt[0]) == GDELT_COLUMNS and len(GDELT_COLUMNS) == 61  # GDELT 2.0's columns, in order
+    assert GDELT_COLUMNS[25:27] == ("IsRootEvent", "EventCode") and GDELT_COLUMNS[-1] == "SOURCEURL"
     attack = next(r for r in gdelt if r["EventRootCode"] == "19" and r["ActionGeo_Lat"])
     assert attack["QuadClass"] == "4" and float(attack["GoldsteinScale"]) <= -8.0 and int(attack["NumSources"]) >= 1
-    assert attack["AvgTone"] == ""  # unknown stays empty
+    assert attack["AvgTone"] == "" and attack["Actor1Geo_Lat"] == ""  # unknown stays empty
+    lebanese = [r for r in gdelt if r["ActionGeo_FullName"].endswith("Lebanon")]
+    assert lebanese and all(r["ActionGeo_CountryCode"] == "LE" for r in lebanese)  # FIPS 10-4, as GDELT has it
     acled = list(csv.DictReader(io.StringIO(ew("export", "--db", db, "--to", "acled").output)))
     assert acled and tuple(acled[0]) == ACLED_COLUMNS and all(r["event_type"] for r in acled)
     assert any(r["iso"] == "LBN" and r["geo_precision"] for r in acled)
