@@ -658,8 +658,8 @@ def _is_iso_date(value: str) -> bool:
 def eval_(dataset: str, as_json: bool, limit: int | None, data_dir: str | None, show_errors: bool,
           verbs: tuple[str, ...]) -> None:
     """Score eventwire on a real data set: plover-gsr, petrarch-unit, universalpetrarch, event-location, lgl,
-    geovirus, re3d (or all). With --verbs (and actor files imported into $EVENTWIRE_ACTORS_DIR) it scores the
-    coder in a data set's own dictionary environment."""
+    geovirus, re3d, dates, fusion (or all). With --verbs (and actor files imported into $EVENTWIRE_ACTORS_DIR) it
+    scores the coder in a data set's own dictionary environment."""
     from eventwire import evaluate
 
     names = list(evaluate.DATASETS) if dataset == "all" else [dataset]
@@ -670,7 +670,7 @@ def eval_(dataset: str, as_json: bool, limit: int | None, data_dir: str | None, 
     if root is None and not set(names) <= evaluate.BUNDLED:
         click.echo("skipped: no data folder found (looked for ../shared/data); pass --data DIR")
         names = [n for n in names if n in evaluate.BUNDLED]  # the sets the package ships still run
-    pipe = _pipeline(1, verbs=verbs) if not set(names) <= evaluate.BUNDLED else None
+    pipe = _pipeline(1, verbs=verbs) if not set(names) <= evaluate.NO_PIPELINE else None
     for name in names:
         try:
             result = evaluate.run(name, root, pipe, limit=limit)

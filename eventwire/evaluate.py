@@ -22,7 +22,7 @@ from typing import Any, Generic, Iterable, Iterator, Protocol, Sequence, TypeVar
 
 from rapidfuzz import fuzz
 
-from eventwire.model import ActorMention, ActorRef, Event, Place
+from eventwire.model import ActorMention, ActorRef, Event, Place, ReadError
 from eventwire.time import resolve_time
 from eventwire.geo.gazetteer import haversine_km  # one great-circle formula for the project
 
@@ -39,9 +39,14 @@ DATASETS: dict[str, str] = {
             "consistency of actor resolution",
     "dates": "eventwire's own date test set (eventwire/data/dates.tsv): relative and absolute time expressions "
              "resolved against a publication date into ranges with a precision",
+    "fusion": "eventwire's own fusion set (eventwire/data/fusion): articles of several outlets on the same "
+              "happenings, every event mention labelled with its happening, and the contradictions between them; "
+              "pairwise fusion precision/recall and contradiction precision/recall",
 }
 # Data sets the package ships, scored without ../shared/data.
-BUNDLED = frozenset({"dates"})
+BUNDLED = frozenset({"dates", "fusion"})
+# Data sets scored without running spaCy.
+NO_PIPELINE = frozenset({"dates"})
 
 # Files each data set needs, relative to the data dir. countryInfo.txt tells ISO3 country codes from CAMEO's
 # non-state codes (IGO, NGO, IMG…) and maps GeoNames country ids to ISO2; Natural Earth gives GeoVirus a gold country.
@@ -103,6 +108,9 @@ class EvaluablePipeline(Protocol):
     def locate(self, text: str, trigger_span: tuple[int, int]) -> Place | None: ...
 
     def actor_mentions(self, items: Iterable[tuple]) -> Iterator[list[ActorMention]]: ...
+
+    def process(self, documents: Iterable[Any], on_error: Any = None,
+                keep_failed: bool = False) -> Iterator[tuple[Any, list[Event]]]: ...
 
 
 T = TypeVar("T")
@@ -1798,6 +1806,264 @@ def score_dates(cases: Sequence[DateCase], predictions: Sequence[Any]) -> Score:
     return Score(n, metrics, notes, errors)
 
 
+# --------------------------------------------------------------------------------------------------- fusion
+
+
+@dataclass(frozen=True)
+class FusionMention:
+    """One labelled event mention of the fusion set: the happening it reports, its article and its words."""
+
+    happening: str
+    url: str
+    snippet: str
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FusionContradiction:
+    """Two sides (each a list of (url, snippet) mentions) that a careful analyst flags as not both true."""
+
+    kind: str
+    sides: tuple[tuple[tuple[str, str], ...], ...]
+    reason: str
+
+
+@dataclass
+class FusionSet:
+    """The fusion set: its articles file, its labelled mentions and contradictions, and its syndicated groups
+    (urls of one story published by several outlets: one independent source)."""
+
+    articles: Path
+    mentions: list[FusionMention]
+    contradictions: list[FusionContradiction]
+    syndicated: list[tuple[str, ...]] = field(default_factory=list)
+
+
+FUSION_DIR = Path(__file__).parent / "data" / "fusion"
+FUSION_THRESHOLDS = (0.45, 0.5, 0.55, 0.6, 0.62, 0.65, 0.7, 0.75, 0.8, 0.85)  # the pair scores swept
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def load_fusion(folder: Path | None = None) -> FusionSet:
+    """The fusion set written for eventwire (eventwire/data/fusion: articles.jsonl and gold.json), checked:
+    every snippet must occur once in its article."""
+    folder = folder or FUSION_DIR
+    articles = folder / "articles.jsonl"
+    texts = {}
+    with open(articles, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                record = json.loads(line)
+                texts[record["url"]] = _squash(record["text"])
+    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+    mentions = []
+    for happening in gold["happenings"]:
+        for m in happening["mentions"]:
+            if texts.get(m["url"], "").count(_squash(m["snippet"])) != 1:
+                raise ValueError(f"{folder / 'gold.json'}: snippet {m['snippet']!r} of happening "
+                                 f"{happening['id']!r} does not occur exactly once in {m['url']}")
+            mentions.append(FusionMention(happening["id"], m["url"], m["snippet"], tuple(m.get("types") or ())))
+    contradictions = [FusionContradiction(c["kind"], tuple(tuple((m["url"], m["snippet"]) for m in side)
+                                                           for side in c["sides"]), c.get("reason", ""))
+                      for c in gold.get("contradictions", [])]
+    return FusionSet(articles, mentions, contradictions, [tuple(g) for g in gold.get("syndicated", [])])
+
+
+def match_fusion_mentions(fusion: FusionSet, records: Sequence[dict[str, Any]]) -> dict[str, FusionMention]:
+    """Event id → the labelled mention it is: same article, its sentence holds the snippet, a type the label
+    allows; when a sentence holds several labelled mentions, the one whose words hold (or lie nearest) the
+    trigger."""
+    by_url: dict[str, list[FusionMention]] = {}
+    for m in fusion.mentions:
+        by_url.setdefault(m.url, []).append(m)
+    matched: dict[str, FusionMention] = {}
+    for rec in records:
+        sentence = rec.get("text") or ""
+        folded = sentence.casefold()
+        trigger = (rec.get("trigger_span") or [0, 0])[0] - (rec.get("span") or [0, 0])[0]
+        best: tuple[int, FusionMention] | None = None
+        for m in by_url.get((rec.get("document") or {}).get("url") or "", []):
+            at = folded.find(m.snippet.casefold())
+            if at < 0 or (m.types and rec["event_type"] not in m.types):
+                continue
+            distance = 0 if at <= trigger < at + len(m.snippet) else min(abs(trigger - at),
+                                                                          abs(trigger - at - len(m.snippet)))
+            if best is None or distance < best[0]:
+                best = (distance, m)
+        if best is not None:
+            matched[rec["id"]] = best[1]
+    return matched
+
+
+def _pairwise(unit_gold: dict[Any, str], unit_pred: dict[Any, str]) -> tuple[int, int, int]:
+    """(pairs predicted together, pairs together in gold, pairs both) over the units both assign."""
+    units = sorted(unit_gold, key=str)
+    predicted = gold = both = 0
+    for i, a in enumerate(units):
+        for b in units[i + 1:]:
+            same_pred, same_gold = unit_pred[a] == unit_pred[b], unit_gold[a] == unit_gold[b]
+            predicted += same_pred
+            gold += same_gold
+            both += same_pred and same_gold
+    return predicted, gold, both
+
+
+def score_fusion(fusion: FusionSet, records: Sequence[dict[str, Any]], clusters: Sequence[Any],
+                 disputes: Sequence[dict[str, Any]]) -> Score:
+    """Pairwise precision/recall of the clusters over the labelled mentions the extractor found (a labelled
+    mention is one unit: the cluster of its first matching event), independent-source counts of the
+    happenings, and precision/recall of the contradictions."""
+    matched = match_fusion_mentions(fusion, records)
+    cluster_of = {m["id"]: c for c in clusters for m in c.members}
+    unit_pred: dict[FusionMention, str] = {}
+    for event_id in sorted(matched):
+        unit_pred.setdefault(matched[event_id], cluster_of[event_id].id)
+    unit_gold = {m: m.happening for m in unit_pred}
+    predicted, gold_pairs, both = _pairwise(unit_gold, unit_pred)
+    precision, recall = _share(both, predicted), _share(both, gold_pairs)
+    f1 = (2 * precision * recall / (precision + recall)) if precision and recall else 0.0
+    errors: list[dict[str, Any]] = []
+    units = sorted(unit_pred, key=lambda m: (m.happening, m.url, m.snippet))
+    for i, a in enumerate(units):
+        for b in units[i + 1:]:
+            if (unit_pred[a] == unit_pred[b]) != (a.happening == b.happening):
+                kind = "merged apart happenings" if unit_pred[a] == unit_pred[b] else "split one happening"
+                errors.append(_miss(f"{a.happening} / {b.happening}", len(errors), kind,
+                                    "one happening" if a.happening == b.happening else "two happenings",
+                                    "one cluster" if unit_pred[a] == unit_pred[b] else "two clusters",
+                                    f"{a.snippet!r} ({a.url}) | {b.snippet!r} ({b.url})"))
+    # independent sources per happening: distinct outlets, a syndicated story once, against the cluster's count
+    outlet_of = {}
+    with open(fusion.articles, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                record = json.loads(line)
+                outlet_of[record["url"]] = record.get("outlet") or record["url"]
+    story_of = {url: group[0] for group in fusion.syndicated for url in group}
+    sources_right = sources_scored = 0
+    happenings = sorted({m.happening for m in unit_pred})
+    by_cluster = {c.id: c for c in clusters}
+    for happening in happenings:
+        found = [m for m in unit_pred if m.happening == happening]
+        expected = len(_independent({m.url for m in found}, outlet_of, story_of))
+        largest = max({unit_pred[m] for m in found}, key=lambda cid: sum(unit_pred[m] == cid for m in found))
+        sources_scored += 1
+        sources_right += by_cluster[largest].sources == expected
+        if by_cluster[largest].sources != expected:
+            errors.append(_miss(happening, len(errors), "independent sources", str(expected),
+                                str(by_cluster[largest].sources), ", ".join(sorted({m.url for m in found}))))
+    # contradictions: right when its claims hold a mention of each side of one labelled contradiction
+    claim_units = [{matched.get(c["event_id"]) for c in d["claims"]} - {None} for d in disputes]
+    key_of = {(m.url, m.snippet): m for m in fusion.mentions}
+    sides = [[{key_of[k] for k in side if k in key_of} for side in c.sides] for c in fusion.contradictions]
+    right = sum(any(all(units & side for side in c_sides) for c_sides in sides) for units in claim_units)
+    found_gold = sum(any(all(units & side for side in c_sides) for units in claim_units) for c_sides in sides)
+    for d, units in zip(disputes, claim_units):
+        if not any(all(units & side for side in c_sides) for c_sides in sides):
+            errors.append(_miss(d["kind"], len(errors), "contradiction not in gold", "-", d["reason"],
+                                " | ".join(c.get("text") or "" for c in d["claims"])))
+    for c, c_sides in zip(fusion.contradictions, sides):
+        if not any(all(units & side for side in c_sides) for units in claim_units):
+            errors.append(_miss(c.kind, len(errors), "contradiction missed", c.reason, "-",
+                                " | ".join(s for side in c.sides for _u, s in side)))
+    metrics: dict[str, float | int | None] = {
+        "mentions_labelled": len(fusion.mentions), "mentions_found": len(unit_pred),
+        "mention_recall": _share(len(unit_pred), len(fusion.mentions)),
+        "pairs_gold": gold_pairs, "pairs_predicted": predicted,
+        "pairwise_precision": precision, "pairwise_recall": recall, "pairwise_f1": round(f1, 4),
+        "sources_exact": _share(sources_right, sources_scored),
+        "contradictions_gold": len(fusion.contradictions), "contradictions_predicted": len(disputes),
+        "contradiction_precision": _share(right, len(disputes)),
+        "contradiction_recall": _share(found_gold, len(fusion.contradictions))}
+    notes = ["pairwise: over the labelled mentions the extractor found with an allowed type, two mentions are a "
+             "predicted pair when they share a cluster and a gold pair when they report one happening",
+             "sources_exact: share of happenings whose largest cluster counts as many independent sources as the "
+             "gold (distinct outlets, a syndicated story once)",
+             "contradiction_precision: share of flagged contradictions whose claims include a mention of each "
+             "side of a labelled one"]
+    return Score(len(unit_pred), metrics, notes, errors)
+
+
+def _independent(urls: set[str], outlet_of: dict[str, str], story_of: dict[str, str]) -> set[str]:
+    """Independent sources of a set of articles: one per outlet, and one per syndicated story."""
+    parent = {u: u for u in urls}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    groups: dict[str, str] = {}
+    for url in sorted(urls):
+        for key in (("outlet", outlet_of.get(url, url)), ("story", story_of.get(url, url))):
+            if key in groups:
+                a, b = find(url), find(groups[key])
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                groups[key] = url
+    return {find(u) for u in urls}
+
+
+def run_fusion(pipeline: EvaluablePipeline, folder: Path | None = None) -> tuple[Score, list[str]]:
+    """Read the fusion set's articles, extract, fuse at the pair threshold in use and score; a note sweeps the
+    thresholds of FUSION_THRESHOLDS."""
+    from eventwire.fuse import THRESHOLD, contradictions, fuse, story_groups
+    from eventwire.ingest.readers import read_file
+
+    fusion = load_fusion(folder)
+    documents = [d for d in read_file(str(fusion.articles), None, 10_000_000) if not isinstance(d, ReadError)]
+    records = [e.to_dict() for _doc, events in pipeline.process(documents) for e in events]
+    texts = {d.id: {"text": d.text, "outlet": d.outlet} for d in documents}
+    source_of = story_groups(texts)
+    sweep = []
+    for threshold in FUSION_THRESHOLDS:
+        clusters = fuse(records, texts, threshold=threshold, source_of=source_of)
+        s = score_fusion(fusion, records, clusters, [])
+        sweep.append(f"{threshold:.2f}: P {s.metrics['pairwise_precision']:.3f} R "
+                     f"{s.metrics['pairwise_recall']:.3f} F1 {s.metrics['pairwise_f1']:.3f}")
+    clusters = fuse(records, texts, threshold=THRESHOLD, source_of=source_of)
+    score = score_fusion(fusion, records, clusters, contradictions(records, clusters, source_of))
+    rerun, copies = sources_stability(records, texts, clusters)
+    score.metrics["sources_unchanged_on_rerun"] = rerun
+    score.metrics["sources_unchanged_with_a_copy"] = copies
+    notes = [f"{len(documents)} articles, {len(records)} events, {len(clusters)} clusters at the pair threshold "
+             f"{THRESHOLD} (eventwire.fuse.THRESHOLD)",
+             "pairwise fusion by pair threshold: " + "; ".join(sweep),
+             "sources_unchanged_on_rerun: the events fused again in reverse order give the same clusters and "
+             "counts (1 or 0); sources_unchanged_with_a_copy: share of articles that, copied under another "
+             "outlet's name with a line added, change no cluster's independent-source count"]
+    return score, notes
+
+
+def sources_stability(records: list[dict[str, Any]], texts: dict[str, dict[str, Any]],
+                      clusters: Sequence[Any]) -> tuple[int, float | None]:
+    """Whether fusing the same events again gives the same clusters, and the share of articles whose copy (under
+    another outlet's name, a line added: a republished story) leaves every cluster's source count as it was."""
+    from eventwire.fuse import fuse, story_groups
+
+    def counts(found: Sequence[Any], originals: set[str]) -> dict[frozenset[str], int]:
+        return {frozenset(m["id"] for m in c.members if m["id"] in originals): c.sources for c in found}
+
+    ids = {r["id"] for r in records}
+    before = counts(clusters, ids)
+    again = fuse(list(reversed(records)), texts)
+    rerun = int(counts(again, ids) == before and [c.id for c in again] == [c.id for c in clusters])
+    unchanged = 0
+    for doc_id in sorted(texts):
+        copy_id = f"{doc_id}-copy"
+        copied = dict(texts, **{copy_id: {"text": texts[doc_id]["text"] + "\n\nRepublished with permission.",
+                                          "outlet": "Republishing Herald"}})
+        clones = [dict(r, id=f"{r['id']}-copy", document=dict(r["document"], id=copy_id, outlet="Republishing Herald"))
+                  for r in records if r["document"]["id"] == doc_id]
+        fused = fuse(records + clones, copied, source_of=story_groups(copied))
+        unchanged += counts(fused, ids) == before
+    return rerun, _share(unchanged, len(texts))
+
+
 # --------------------------------------------------------------------------------------------------- running
 
 
@@ -1827,6 +2093,11 @@ def run(name: str, data_dir: Path | None, pipeline: EvaluablePipeline, limit: in
     """Score `pipeline` on one data set; raises DatasetMissing when its files are absent."""
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; choose one of: {', '.join(DATASETS)}")
+    if name == "fusion":
+        started = time.perf_counter()
+        score, notes = run_fusion(pipeline)
+        return {"dataset": name, "n": score.n, "metrics": score.metrics, "notes": notes + score.notes,
+                "errors": score.errors, "seconds": round(time.perf_counter() - started, 2)}
     if name in BUNDLED:
         started = time.perf_counter()
         gold_d = load_dates()
@@ -1911,7 +2182,7 @@ def format_table(result: dict[str, Any]) -> str:
 
 
 # Data sets whose scorers list their misses; the others score spans and places, where a miss needs its article.
-ERRORS_LISTED = ("plover-gsr", "petrarch-unit", "universalpetrarch", "dates")
+ERRORS_LISTED = ("plover-gsr", "petrarch-unit", "universalpetrarch", "dates", "fusion")
 
 
 def format_errors(result: dict[str, Any]) -> str:

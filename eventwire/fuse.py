@@ -15,7 +15,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Iterable
 
 from eventwire.geo import haversine_km
@@ -27,6 +27,7 @@ MODALITY_WEIGHT = {"asserted": 1.0, "claimed": 0.8, "reported": 0.8, "alleged": 
 DATE_WINDOW_DAYS = 3  # reports of one happening date it within this many days of each other
 NEAR_KM = 50.0  # two exact places this close may be one happening's place
 FAR_KM = 300.0  # beyond this, two places are different happenings
+ANAPHORA_CHARS = 400  # how far back in its article a mention naming no party looks for the act it continues
 THRESHOLD = 0.62  # pair score at and above which two mentions are one happening
 DUPLICATE_JACCARD = 0.7  # MinHash similarity at which two articles are one story
 SHINGLE = 5
@@ -74,9 +75,22 @@ def _party(ref: dict[str, Any]) -> str:
     return ref.get("id") or (ref.get("name") or ref.get("text") or "?").casefold()
 
 
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG"})
+
+
+def _side(ref: dict[str, Any]) -> str | None:
+    """Who a party is for matching reports: a state's government, army, police and leaders are one side
+    ("Russian jets", "the Russian defence ministry", "Moscow"); a group is itself; "rebels" or "civilians"
+    name no one in particular."""
+    if not ref.get("id"):
+        return None
+    if ref.get("country") and (ref.get("sector") in STATE_SECTORS or ref["id"] == ref["country"]):
+        return ref["country"]
+    return ref["id"]
+
+
 def _parties(rec: dict[str, Any]) -> set[str]:
-    return {_party(a) for a in (rec.get("actor") or []) + (rec.get("recipient") or [])
-            if a.get("id") or a.get("sector") != "generic"}
+    return {side for a in (rec.get("actor") or []) + (rec.get("recipient") or []) if (side := _side(a))}
 
 
 def _day(value: str | None) -> date | None:
@@ -95,6 +109,16 @@ def _when(rec: dict[str, Any]) -> tuple[date, date] | None:
     return (published, published) if published else None
 
 
+def _span(rec: dict[str, Any]) -> tuple[date, date, bool] | None:
+    """When the happening may have taken place, and whether its sentence dates it: an undated mention took place
+    within DATE_WINDOW_DAYS before its article appeared (news reports what just happened)."""
+    start, end = _day(rec.get("date")), _day(rec.get("date_end"))
+    if start is not None:
+        return start, end or start, True
+    published = _day((rec.get("document") or {}).get("published"))
+    return (published - timedelta(days=DATE_WINDOW_DAYS), published, False) if published else None
+
+
 # --------------------------------------------------------------------------------------------- pair scoring
 
 def type_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
@@ -108,14 +132,14 @@ def type_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
 
 def party_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
     """Overlap of the parties (actors and recipients together: outlets differ on who acted on whom); None when
-    both name parties and share none."""
+    both name parties and share none, and when either names none: a mention without a named party (gunmen,
+    "the strikes") is joined only through its place (``pair_score``) or its own article (``fuse``)."""
     pa, pb = _parties(a), _parties(b)
-    if not pa or not pb:
-        return 0.4
-    shared = pa & pb
-    if not shared:
+    if not pa or not pb or not pa & pb:
         return None
-    return 0.5 + 0.5 * len(shared) / len(pa | pb)
+    if not (pa <= pb or pb <= pa):
+        return None  # each names a party the other lacks: Nusra against IS is not Nusra against Hezbollah
+    return 0.5 + 0.5 * len(pa & pb) / len(pa | pb)
 
 
 def place_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
@@ -139,22 +163,42 @@ def place_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
     return 1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM) * 0.7
 
 
+def _pinned(rec: dict[str, Any]) -> bool:
+    """Whether the mention names a town or site (not only a division or country)."""
+    loc = rec.get("location") or {}
+    return loc.get("lat") is not None and loc.get("precision") in ("exact", "nearby")
+
+
 def date_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
-    """1 for overlapping date ranges, less with the gap, None beyond DATE_WINDOW_DAYS; 0.5 when undated."""
-    gap = _days_between(a, b)
-    if gap is None:
+    """1 for the same dated day, 0.4 for consecutive dated days (a battle over a night, or two days of strikes),
+    None for dated days further apart; less with the gap for ranges, None beyond DATE_WINDOW_DAYS; 0.7 when an
+    undated mention (its article's last days) may be the other's, else None; 0.5 when a mention has no date at
+    all."""
+    sa, sb = _span(a), _span(b)
+    if sa is None or sb is None:
         return 0.5
+    gap = max((sb[0] - sa[1]).days, (sa[0] - sb[1]).days, 0)
     if gap > DATE_WINDOW_DAYS:
         return None
+    if sa[2] and sb[2] and a.get("date_precision") == b.get("date_precision") == "day":
+        return {0: 1.0, 1: 0.4}.get(gap)
+    if not (sa[2] and sb[2]):
+        # an undated mention happened in its article's last days, and never after the article appeared
+        return 0.7 if gap == 0 else None
     return 1.0 - gap / (DATE_WINDOW_DAYS + 1)
 
 
 def pair_score(a: dict[str, Any], b: dict[str, Any]) -> float:
-    """How likely two event mentions report one happening (0 when any part rules it out)."""
-    parts = (type_score(a, b), party_score(a, b), place_score(a, b), date_score(a, b))
-    if any(p is None for p in parts):
+    """How likely two event mentions report one happening (0 when any part rules it out). Without shared named
+    parties, two mentions are one happening only when both name towns within NEAR_KM of each other."""
+    t, pl, d = type_score(a, b), place_score(a, b), date_score(a, b)
+    if t is None or pl is None or d is None:
         return 0.0
-    t, p, pl, d = parts
+    p = party_score(a, b)
+    if p is None:
+        if _parties(a) and _parties(b) or not (_pinned(a) and _pinned(b) and pl == 1.0 and t == 1.0 and d >= 0.7):
+            return 0.0
+        p = 0.4
     return 0.3 * t + 0.35 * p + 0.15 * pl + 0.2 * d
 
 
@@ -239,24 +283,27 @@ def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]
             x = parent[x]
         return x
 
-    # what each cluster spans, so that a chain of close pairs never joins far-apart happenings
-    spans: dict[int, tuple[date | None, date | None, list[tuple[float, float]]]] = {}
-    for i, rec in enumerate(records):
-        when = _when(rec)
-        loc = rec.get("location") or {}
-        points = [(loc["lat"], loc["lon"])] if loc.get("lat") is not None and loc.get("precision") in (
-            "exact", "nearby") else []
-        spans[i] = (when[0] if when else None, when[1] if when else None, points)
+    # a cluster joins another only when every pair of their mentions could be one happening, so that a chain
+    # of close pairs never joins far-apart days or places, nor Nusra against IS with Nusra against Hezbollah
+    # through a mention naming Nusra alone
+    members_of: dict[int, list[int]] = {i: [i] for i in range(len(records))}
 
-    def joinable(ri: int, rj: int) -> bool:
-        a, b = spans[ri], spans[rj]
-        starts = [d for d in (a[0], b[0]) if d is not None]
-        ends = [d for d in (a[1], b[1]) if d is not None]
-        if starts and ends and (max(ends) - min(starts)).days > 2 * DATE_WINDOW_DAYS:
+    def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        pa, pb = _parties(a), _parties(b)
+        if pa and pb and not (pa <= pb or pb <= pa):
             return False
-        return all(haversine_km(p[0], p[1], q[0], q[1]) <= 2 * NEAR_KM for p in a[2] for q in b[2])
+        return None not in (type_score(a, b), place_score(a, b), date_score(a, b))
 
-    seen: set[tuple[int, int]] = set()
+    def join(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri == rj or not all(compatible(records[x], records[y]) for x in members_of[ri] for y in members_of[rj]):
+            return
+        root, other = min(ri, rj), max(ri, rj)
+        parent[other] = root
+        members_of[root] += members_of.pop(other)
+
+    # the surest pairs first, so that a doubtful pair cannot bar a sure one through the checks above
+    candidates: dict[tuple[int, int], float] = {}
     for members in _blocks(records).values():
         if len(members) > 400:  # a party in hundreds of mentions a week: compare neighbours in time only
             members = sorted(members, key=lambda i: (_when(records[i]) or (date.min, date.min))[0])
@@ -266,16 +313,31 @@ def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]
             pairs = ((members[k], members[j]) for k in range(len(members)) for j in range(k + 1, len(members)))
         for i, j in pairs:
             key = (i, j) if i < j else (j, i)
-            if key in seen:
+            if key not in candidates:
+                candidates[key] = pair_score(records[i], records[j])
+    for (i, j), score in sorted(candidates.items(), key=lambda kv: (-kv[1], kv[0])):
+        if score < threshold:
+            break
+        join(i, j)
+
+    # a mention naming no party ("the strikes killed dozens", "fighting continued") continues the nearest
+    # mention of a compatible act before it in its own article
+    by_document: dict[str, list[int]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        by_document[(rec.get("document") or {}).get("id")].append(i)
+    for members in by_document.values():
+        members.sort(key=lambda i: ((records[i].get("span") or [0])[0], i))
+        for k, j in enumerate(members):
+            if _parties(records[j]):
                 continue
-            seen.add(key)
-            ri, rj = find(i), find(j)
-            if ri != rj and pair_score(records[i], records[j]) >= threshold and joinable(ri, rj):
-                root, other = min(ri, rj), max(ri, rj)
-                parent[other] = root
-                a, b = spans[root], spans[other]
-                spans[root] = (min((d for d in (a[0], b[0]) if d), default=None),
-                               max((d for d in (a[1], b[1]) if d), default=None), a[2] + b[2])
+            start = (records[j].get("span") or [0])[0]
+            for i in reversed(members[:k]):
+                if start - (records[i].get("span") or [0])[0] > ANAPHORA_CHARS:
+                    break
+                a, b = records[i], records[j]
+                if _parties(a) and None not in (type_score(a, b), place_score(a, b), date_score(a, b)):
+                    join(i, j)
+                    break
     groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for i, rec in enumerate(records):
         groups[find(i)].append(rec)

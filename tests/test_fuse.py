@@ -150,3 +150,81 @@ def test_contradictions_command_on_two_outlets(tmp_path: Path) -> None:
     assert all(set(c) >= {"event_type", "quad_class", "modality", "text", "document"} for c in clash["claims"])
     table = CliRunner().invoke(main, ["clusters", "--db", db])
     assert table.exit_code == 0 and "corroboration" in table.output
+
+
+# ------------------------------------------------------------------------------------ the fusion set's scorer
+
+def _fusion_set(tmp_path: Path) -> Path:
+    import json
+
+    articles = [
+        {"url": "u1", "outlet": "A", "published": "2015-05-12",
+         "text": "Nusra fighters attacked IS positions near Arsal on Tuesday. Nusra vowed to drive IS out."},
+        {"url": "u2", "outlet": "B", "published": "2015-05-13",
+         "text": "Nusra clashed with IS near Arsal, residents said."},
+        {"url": "u3", "outlet": "C", "published": "2015-05-15", "text": "Nusra asked IS for help, sources said."},
+    ]
+    gold = {"happenings": [
+        {"id": "attack", "mentions": [{"url": "u1", "snippet": "attacked IS positions", "types": ["ASSAULT"]},
+                                      {"url": "u2", "snippet": "clashed with IS", "types": ["ASSAULT"]}]},
+        {"id": "vow", "mentions": [{"url": "u1", "snippet": "vowed to drive IS out", "types": ["THREATEN"]}]},
+        {"id": "appeal", "mentions": [{"url": "u3", "snippet": "asked IS for help", "types": ["REQUEST"]}]}],
+        "contradictions": [{"kind": "cooperation_and_conflict", "reason": "attack and appeal",
+                            "sides": [[{"url": "u1", "snippet": "attacked IS positions"}],
+                                      [{"url": "u3", "snippet": "asked IS for help"}]]}]}
+    (tmp_path / "articles.jsonl").write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    return tmp_path
+
+
+def _event(eid: str, url: str, sentence: str, trigger: str, event_type: str) -> dict:
+    at = sentence.index(trigger)
+    return {"id": eid, "event_type": event_type, "text": sentence, "span": [100, 100 + len(sentence)],
+            "trigger_span": [100 + at, 100 + at + len(trigger)], "document": {"id": url, "url": url}}
+
+
+def test_fusion_scorer_counts_pairs_sources_and_contradictions(tmp_path: Path) -> None:
+    from eventwire import evaluate as ev
+    from eventwire.fuse import Cluster
+
+    fusion = ev.load_fusion(_fusion_set(tmp_path))
+    s1 = "Nusra fighters attacked IS positions near Arsal on Tuesday."
+    records = [_event("e1", "u1", s1, "attacked", "ASSAULT"),
+               _event("e2", "u1", "Nusra vowed to drive IS out.", "vowed", "THREATEN"),
+               _event("e3", "u2", "Nusra clashed with IS near Arsal, residents said.", "clashed", "ASSAULT"),
+               _event("e4", "u3", "Nusra asked IS for help, sources said.", "asked", "REQUEST"),
+               _event("e5", "u1", s1, "attacked", "AGREE")]  # a type the label does not allow: unscored
+    assert set(ev.match_fusion_mentions(fusion, records)) == {"e1", "e2", "e3", "e4"}
+    # the attack split in two, the vow merged into the attack of its own article
+    clusters = [Cluster("c1", "ASSAULT", 4, [records[0], records[1]], sources=1),
+                Cluster("c2", "ASSAULT", 4, [records[2]], sources=1), Cluster("c3", "REQUEST", 3, [records[3]], 1),
+                Cluster("c4", "AGREE", 1, [records[4]], 1)]
+    disputes = [{"kind": "cooperation_and_conflict", "claims": [{"event_id": "e1"}, {"event_id": "e4"}], "reason": ""},
+                {"kind": "reported_and_denied", "claims": [{"event_id": "e2"}, {"event_id": "e3"}], "reason": ""}]
+    score = ev.score_fusion(fusion, records, clusters, disputes)
+    m = score.metrics
+    assert (m["mentions_found"], m["pairs_gold"], m["pairs_predicted"]) == (4, 1, 1)
+    assert m["pairwise_precision"] == 0.0 and m["pairwise_recall"] == 0.0 and m["pairwise_f1"] == 0.0
+    assert m["contradiction_precision"] == 0.5 and m["contradiction_recall"] == 1.0
+    assert m["sources_exact"] == 2 / 3  # the attack has two outlets; its largest cluster counts one
+    kinds = {e["kind"] for e in score.errors}
+    assert {"merged apart happenings", "split one happening", "contradiction not in gold"} <= kinds
+    right = [Cluster("c1", "ASSAULT", 4, [records[0], records[2]], sources=2),
+             Cluster("c2", "THREATEN", 3, [records[1]], sources=1), Cluster("c3", "REQUEST", 3, [records[3]], 1)]
+    m = ev.score_fusion(fusion, records, right, disputes[:1]).metrics
+    assert (m["pairwise_f1"], m["sources_exact"], m["contradiction_precision"]) == (1.0, 1.0, 1.0)
+
+
+def test_fusion_set_snippets_must_occur_once(tmp_path: Path) -> None:
+    import json
+
+    import pytest
+
+    from eventwire import evaluate as ev
+
+    folder = _fusion_set(tmp_path)
+    gold = json.loads((folder / "gold.json").read_text())
+    gold["happenings"][0]["mentions"][0]["snippet"] = "Nusra"  # twice in u1
+    (folder / "gold.json").write_text(json.dumps(gold))
+    with pytest.raises(ValueError, match="exactly once in u1"):
+        ev.load_fusion(folder)

@@ -843,6 +843,17 @@ class EventExtractor(MentionResolver):
                        feature_code=None, precision=precision,
                        reason=f"'{name}' is not in the gazetteer; located by {container.name} in the same sentence")
 
+    def _dates_a_denial(self, time: Span, tok: Token) -> bool:
+        """Whether a time expression belongs to a verb of denying or accusing that governs the trigger: the day
+        of the denial or the accusation is not the day of the act."""
+        verb = time.root
+        for _ in range(4):  # the verb the time expression hangs from ("Russia on Thursday rejected")
+            if verb.pos_ == "VERB" or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        return verb.pos_ == "VERB" and verb.i in {a.i for a in tok.ancestors} and (
+            self._cue(verb, "negate") or self._cue(verb, "allege"))
+
     def _time(self, tok: Token, m: Mentions) -> TimeSpan | None:
         sent = _sent(tok)
         subtree = {t.idx for t in tok.subtree}
@@ -853,6 +864,8 @@ class EventExtractor(MentionResolver):
             ti = tok.doc.char_span(start, end, alignment_mode="expand")
             attached = ti is not None and (ti.root.idx in subtree or ti.root.head.i == tok.i
                                            or ti.root.head.head.i == tok.i)
+            if ti is not None and not attached and self._dates_a_denial(ti, tok):
+                continue  # "Russia on Thursday rejected reports that its strikes killed civilians"
             if attached and ti.root.idx in subtree:
                 path, t = [], ti.root
                 while t.i != tok.i and t.head.i != t.i:
