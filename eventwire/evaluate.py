@@ -1840,7 +1840,7 @@ class FusionSet:
 
 
 FUSION_DIR = Path(__file__).parent / "data" / "fusion"
-FUSION_THRESHOLDS = (0.45, 0.5, 0.55, 0.6, 0.62, 0.65, 0.7, 0.75, 0.8, 0.85)  # the pair scores swept
+FUSION_THRESHOLDS = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85)  # the pair scores swept
 
 
 def _squash(text: str) -> str:

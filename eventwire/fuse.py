@@ -15,6 +15,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import Any, Iterable
 
@@ -28,13 +29,17 @@ DATE_WINDOW_DAYS = 3  # reports of one happening date it within this many days o
 NEAR_KM = 50.0  # two exact places this close may be one happening's place
 FAR_KM = 300.0  # beyond this, two places are different happenings
 ANAPHORA_CHARS = 400  # how far back in its article a mention naming no party looks for the act it continues
-THRESHOLD = 0.62  # pair score at and above which two mentions are one happening
+SAME_WORDING = 0.3  # sentences this alike (content-word Jaccard) retell one report, named parties or not
+THRESHOLD = 0.65  # pair score at and above which two mentions are one happening (`eventwire eval fusion` sweeps it)
 DUPLICATE_JACCARD = 0.7  # MinHash similarity at which two articles are one story
 SHINGLE = 5
 _WORD = re.compile(r"\w+")
 # types that report the same violent happening from different angles ("attacked" / "clashed" / "seized")
 _SIBLINGS = {frozenset({"ASSAULT", "COERCE"}), frozenset({"AGREE", "CONSULT"}), frozenset({"ACCUSE", "REJECT"}),
-             frozenset({"REQUEST", "ACCUSE"}), frozenset({"AID", "SUPPORT"}), frozenset({"COOPERATE", "SUPPORT"})}
+             frozenset({"AID", "SUPPORT"}), frozenset({"COOPERATE", "SUPPORT"})}
+# what one party says to or of another: one happening per speaker (two outlets' "X accused Russia" are one
+# accusation only when X is named by both)
+SPOKEN = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN", "SUPPORT", "CONCEDE", "SANCTION"})
 
 
 @dataclass
@@ -93,6 +98,24 @@ def _parties(rec: dict[str, Any]) -> set[str]:
     return {side for a in (rec.get("actor") or []) + (rec.get("recipient") or []) if (side := _side(a))}
 
 
+def _roles(rec: dict[str, Any]) -> tuple[set[str], set[str]]:
+    return ({side for a in rec.get("actor") or [] if (side := _side(a))},
+            {side for a in rec.get("recipient") or [] if (side := _side(a))})
+
+
+def _apart_parties(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two mentions name different parties: each names one the other lacks ("Nusra fought IS" and
+    "Nusra attacked Hezbollah"), unless one names only who acted and the other only whom it was done to ("the
+    army took Palmyra" and "strikes on Islamic State positions"); two statements need one speaker."""
+    (aa, ra), (ab, rb) = _roles(a), _roles(b)
+    if a["event_type"] in SPOKEN and b["event_type"] in SPOKEN and aa and ab and not aa & ab:
+        return True  # two statements, unless one speaker is named in both
+    pa, pb = _parties(a), _parties(b)
+    if not pa or not pb or pa <= pb or pb <= pa:
+        return False
+    return not (aa and not ra and rb and not ab and not aa & rb or ra and not aa and ab and not rb and not ra & ab)
+
+
 def _day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value[:10]) if value else None
@@ -135,10 +158,10 @@ def party_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
     both name parties and share none, and when either names none: a mention without a named party (gunmen,
     "the strikes") is joined only through its place (``pair_score``) or its own article (``fuse``)."""
     pa, pb = _parties(a), _parties(b)
-    if not pa or not pb or not pa & pb:
+    if not pa & pb or _apart_parties(a, b):
         return None
-    if not (pa <= pb or pb <= pa):
-        return None  # each names a party the other lacks: Nusra against IS is not Nusra against Hezbollah
+    if a["event_type"] in SPOKEN and b["event_type"] in SPOKEN and not _roles(a)[0] & _roles(b)[0]:
+        return None  # a statement is known by its speaker
     return 0.5 + 0.5 * len(pa & pb) / len(pa | pb)
 
 
@@ -188,6 +211,34 @@ def date_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
     return 1.0 - gap / (DATE_WINDOW_DAYS + 1)
 
 
+_STOP = frozenset("that with from have were said this their been they will which when after about into over also "
+                  "than more would could some other there where while says told according".split())
+_CONTENT = re.compile(r"[^\W\d_]{4,}|\d+")
+
+
+@lru_cache(maxsize=200_000)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _CONTENT.findall(text.lower()) if w not in _STOP)
+
+
+def wording(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """How alike two mentions' sentences are worded (Jaccard over content words and numbers): outlets retelling
+    one report keep its names and figures."""
+    wa, wb = _content_words(a.get("text") or ""), _content_words(b.get("text") or "")
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+def _names(rec: dict[str, Any]) -> set[str]:
+    """Capitalised words past the first and numbers of a mention's sentence: keys for finding its retellings."""
+    words = re.findall(r"\b(?:[A-Z][\w'-]{3,}|\d{2,})", rec.get("text") or "")
+    return {w.lower() for w in words[1:]} - _STOP
+
+
+def _compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two mentions could report one happening: no part of ``pair_score`` rules it out."""
+    return not _apart_parties(a, b) and None not in (type_score(a, b), place_score(a, b), date_score(a, b))
+
+
 def pair_score(a: dict[str, Any], b: dict[str, Any]) -> float:
     """How likely two event mentions report one happening (0 when any part rules it out). Without shared named
     parties, two mentions are one happening only when both name towns within NEAR_KM of each other."""
@@ -196,9 +247,14 @@ def pair_score(a: dict[str, Any], b: dict[str, Any]) -> float:
         return 0.0
     p = party_score(a, b)
     if p is None:
-        if _parties(a) and _parties(b) or not (_pinned(a) and _pinned(b) and pl == 1.0 and t == 1.0 and d >= 0.7):
+        if _apart_parties(a, b):
             return 0.0
-        p = 0.4
+        if wording(a, b) >= SAME_WORDING:
+            p = 1.0
+        elif _pinned(a) and _pinned(b) and pl == 1.0 and t == 1.0 and d >= 0.7:
+            p = 0.4
+        else:
+            return 0.0
     return 0.3 * t + 0.35 * p + 0.15 * pl + 0.2 * d
 
 
@@ -261,6 +317,8 @@ def _blocks(records: list[dict[str, Any]]) -> dict[tuple, list[int]]:
         loc = rec.get("location") or {}
         if loc.get("lat") is not None:
             keys.add(("cell", math.floor(loc["lat"]), math.floor(loc["lon"]), quad))
+        # the rarer words of its sentence ("Talbiseh", "100"): two outlets' wording of one report
+        keys.update(("word", w, quad) for w in _names(rec))
         if not keys:
             keys.add(("none", quad, (rec.get("document") or {}).get("id")))
         for key in keys:
@@ -287,12 +345,7 @@ def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]
     # of close pairs never joins far-apart days or places, nor Nusra against IS with Nusra against Hezbollah
     # through a mention naming Nusra alone
     members_of: dict[int, list[int]] = {i: [i] for i in range(len(records))}
-
-    def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        pa, pb = _parties(a), _parties(b)
-        if pa and pb and not (pa <= pb or pb <= pa):
-            return False
-        return None not in (type_score(a, b), place_score(a, b), date_score(a, b))
+    compatible = _compatible
 
     def join(i: int, j: int) -> None:
         ri, rj = find(i), find(j)
@@ -301,6 +354,17 @@ def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]
         root, other = min(ri, rj), max(ri, rj)
         parent[other] = root
         members_of[root] += members_of.pop(other)
+
+    # the copies of one story (a wire story and its syndications) report each of its acts once
+    source_of = source_of if source_of is not None else story_groups(documents)
+    copies: dict[tuple[str, str, str], int] = {}
+    for i, rec in enumerate(records):
+        doc_id = (rec.get("document") or {}).get("id") or ""
+        key = (source_of.get(doc_id, doc_id), " ".join((rec.get("text") or "").split()), rec["event_type"])
+        if key in copies:
+            join(copies[key], i)
+        else:
+            copies[key] = i
 
     # the surest pairs first, so that a doubtful pair cannot bar a sure one through the checks above
     candidates: dict[tuple[int, int], float] = {}
@@ -320,28 +384,25 @@ def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]
             break
         join(i, j)
 
-    # a mention naming no party ("the strikes killed dozens", "fighting continued") continues the nearest
-    # mention of a compatible act before it in its own article
+    # an article goes on about the act it reported: a mention naming no party ("the strikes killed dozens",
+    # "fighting continued") or only the other side ("the militants killed dozens of soldiers" after "IS
+    # stormed the town") continues the nearest mention of a compatible act shortly before it
     by_document: dict[str, list[int]] = defaultdict(list)
     for i, rec in enumerate(records):
         by_document[(rec.get("document") or {}).get("id")].append(i)
     for members in by_document.values():
         members.sort(key=lambda i: ((records[i].get("span") or [0])[0], i))
         for k, j in enumerate(members):
-            if _parties(records[j]):
-                continue
             start = (records[j].get("span") or [0])[0]
             for i in reversed(members[:k]):
                 if start - (records[i].get("span") or [0])[0] > ANAPHORA_CHARS:
                     break
-                a, b = records[i], records[j]
-                if _parties(a) and None not in (type_score(a, b), place_score(a, b), date_score(a, b)):
+                if compatible(records[i], records[j]):
                     join(i, j)
                     break
     groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for i, rec in enumerate(records):
         groups[find(i)].append(rec)
-    source_of = source_of if source_of is not None else story_groups(documents)
     clusters = []
     for members in groups.values():
         types = defaultdict(int)
@@ -381,6 +442,34 @@ def _claim(rec: dict[str, Any]) -> dict[str, Any]:
 def _ids(refs: list[dict[str, Any]] | None) -> set[str]:
     """Registry parties only: a generic "gunmen" names no one to contradict."""
     return {r["id"] for r in refs or [] if r.get("id") and r.get("sector") != "generic"}
+
+
+def _named(refs: list[dict[str, Any]] | None) -> set[str]:
+    """Who a list of parties names, registry parties by side, others by their words ("civilians")."""
+    return {_side(r) or (r.get("name") or r.get("text") or "").casefold() for r in refs or []} - {""}
+
+
+def _same_named(a: list[dict[str, Any]] | None, b: list[dict[str, Any]] | None, either_unnamed: bool = False) -> bool:
+    """Whether two mentions name the same party in one role (when the first names one at all; with
+    ``either_unnamed`` also when the second names none)."""
+    na, nb = _named(a), _named(b)
+    return not na or bool(na & nb) or (either_unnamed and not nb)
+
+
+def _same_sides(a: list[dict[str, Any]] | None, b: list[dict[str, Any]] | None) -> bool:
+    """Whether a report's actors can be the ones a denial names: the same registry party, or (when the denial
+    names one) words that name no one in particular ("pro-government forces"); anyone for a denial naming none."""
+    sa, sb = {x for r in a or [] if (x := _side(r))}, {x for r in b or [] if (x := _side(r))}
+    return not sa or bool(sa & sb) or (not sb and bool(b))
+
+
+def _same_spot(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two mentions' places (when both have one) are one place at one precision."""
+    la, lb = a.get("location") or {}, b.get("location") or {}
+    if la.get("lat") is None or lb.get("lat") is None:
+        return True
+    return la.get("precision") == lb.get("precision") and haversine_km(la["lat"], la["lon"], lb["lat"],
+                                                                        lb["lon"]) <= SAME_SPOT_KM
 
 
 def _window(recs: list[dict[str, Any]]) -> dict[str, str | None]:
@@ -456,28 +545,45 @@ def contradictions(records: Iterable[dict[str, Any]], clusters: list[Cluster],
                 f"{CONTRADICTION_WINDOW_DAYS} days")
     for cluster in clusters:
         members = cluster.members
-        # reported by one source, denied by another
-        denied = [m for m in members if m.get("modality") == "negated"]
-        said = [m for m in members if m.get("modality") not in UNCLAIMED]
-        for d in denied:
-            others = [s for s in said if s["event_type"] == d["event_type"] and _apart(d, s, source_of)]
-            if others:
-                parties = set().union(*(_ids(m.get("actor")) | _ids(m.get("recipient")) for m in [d, *others]))
-                add("reported_and_denied", parties, [d, *others],
-                    f"{', '.join(sorted({s['document'].get('outlet') or 'a source' for s in others}))} report "
-                    f"the {cluster.event_type} that {d['document'].get('outlet') or 'another source'} reports as "
-                    "denied or not done")
-        # fatality figures far apart
+        # fatality figures far apart: a bounded figure ("about 20", "12") against one at least twice as high
+        # from another source, for the same place ("at least 27" or "dozens" bound nothing; the toll of one
+        # town is not the toll of the province)
         killed = [(m["size"]["killed"]["low"], m) for m in members
                   if (m.get("size") or {}).get("killed", {}).get("low") is not None]
-        if len(killed) >= 2:
-            low, high = min(killed, key=lambda k: k[0]), max(killed, key=lambda k: k[0])
-            if _apart(low[1], high[1], source_of) and high[0] - low[0] >= 5 and high[0] >= 2 * max(low[0], 1):
+        bounded = [(m["size"]["killed"]["high"], m) for _n, m in killed if m["size"]["killed"].get("high")]
+        if bounded and len(killed) >= 2:
+            low, high = min(bounded, key=lambda k: k[0]), max(killed, key=lambda k: k[0])
+            if _apart(low[1], high[1], source_of) and high[0] - low[0] >= 5 and high[0] >= 2 * max(low[0], 1) \
+                    and _same_spot(low[1], high[1]):
                 parties = _ids(low[1].get("actor")) | _ids(high[1].get("actor")) | \
                     _ids(low[1].get("recipient")) | _ids(high[1].get("recipient"))
                 add("fatalities_apart", parties, [low[1], high[1]],
                     f"{low[1]['document'].get('outlet') or 'one source'} counts {low[0]} killed, "
                     f"{high[1]['document'].get('outlet') or 'another'} {high[0]}")
+    # reported by one source, denied by another: the denial names who did not do it or to whom, and the report
+    # names the same ("Russia denied its strikes killed civilians" / "the strikes killed 36 civilians"; not
+    # "had not hit Islamic State fighters" / "the jets hit three towns"), and could report the same happening
+    # (whether or not fusion put the two in one cluster: an unnamed "pro-government forces" joins no cluster)
+    cluster_of = {m["id"]: c.id for c in clusters for m in c.members}
+    reports: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for rec in records:
+        when = _when(rec)
+        if rec.get("modality") not in UNCLAIMED and when:
+            reports[(rec["event_type"], when[0].toordinal() // 7)].append(rec)
+    for d in records:
+        when = _when(d)
+        if d.get("modality") != "negated" or not when or not (_named(d.get("actor")) or _named(d.get("recipient"))):
+            continue
+        week = when[0].toordinal() // 7
+        others = [s for w in (week - 1, week, week + 1) for s in reports.get((d["event_type"], w), [])
+                  if _apart(d, s, source_of) and _same_named(d.get("recipient"), s.get("recipient"))
+                  and (cluster_of.get(s["id"]) == cluster_of.get(d["id"])
+                       or _same_sides(d.get("actor"), s.get("actor")) and _compatible(d, s))]
+        if others:
+            parties = set().union(*(_ids(m.get("actor")) | _ids(m.get("recipient")) for m in [d, *others]))
+            add("reported_and_denied", parties, [d, *others],
+                f"{_outlets(others)} report the {d['event_type']} that "
+                f"{d['document'].get('outlet') or 'another source'} reports as denied or not done")
     # different perpetrators of one attack; one place seized by two sides
     violent = [r for r in records if r["event_type"] in ("ASSAULT", "COERCE") and r.get("modality") not in UNCLAIMED
                and _ids(r.get("actor"))]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eventwire.fuse import fuse, pair_score, story_groups
+from eventwire.fuse import THRESHOLD, fuse, pair_score, story_groups
 from eventwire.model import Document
 from eventwire.store import Store
 
@@ -27,7 +27,7 @@ def test_one_happening_scores_high_and_different_ones_zero() -> None:
     assert pair_score(a, record("e5", "d5", actor="LBNMIL", recipient="HEZBOLLAH")) == 0.0  # other parties
     assert pair_score(a, record("e6", "d6", event_type="AGREE")) == 0.0  # cooperation is not the attack
     # a province contains the town
-    assert pair_score(a, record("e7", "d7", place=(34.3, 36.7), precision="admin")) >= 0.62
+    assert pair_score(a, record("e7", "d7", place=(34.3, 36.7), precision="admin")) >= THRESHOLD
 
 
 def test_syndicated_copies_and_one_outlet_are_one_source() -> None:
@@ -228,3 +228,50 @@ def test_fusion_set_snippets_must_occur_once(tmp_path: Path) -> None:
     (folder / "gold.json").write_text(json.dumps(gold))
     with pytest.raises(ValueError, match="exactly once in u1"):
         ev.load_fusion(folder)
+
+
+def test_eval_fusion_on_the_bundled_set(pipeline) -> None:
+    """The fusion set scored end to end by the real pipeline; floors a little under the figures measured when
+    the set was written (README, "Fusion across outlets"), so that a regression shows."""
+    from eventwire import evaluate as ev
+
+    result = ev.run("fusion", None, pipeline)
+    m = result["metrics"]
+    assert m["mentions_labelled"] > 250 and m["mentions_found"] > 150
+    assert m["pairwise_f1"] >= 0.65 and m["pairwise_precision"] >= 0.72
+    assert m["contradiction_precision"] >= 0.8 and m["contradictions_predicted"] >= 4
+    assert m["sources_unchanged_on_rerun"] == 1 and m["sources_unchanged_with_a_copy"] == 1.0
+    assert any("by pair threshold" in note for note in result["notes"])
+
+
+def test_rerun_and_a_renamed_copy_change_no_source_count(tmp_path: Path) -> None:
+    """`eventwire run` on the fusion set, again on the same files, then with one article saved again under
+    another file name and with another outlet's header: every cluster keeps its independent-source count."""
+    import json
+
+    from click.testing import CliRunner
+
+    from eventwire.cli import main
+    from eventwire.evaluate import FUSION_DIR
+
+    articles = FUSION_DIR / "articles.jsonl"
+    db = str(tmp_path / "f.duckdb")
+
+    def run(*paths: str) -> dict[frozenset[str], int]:
+        ran = CliRunner().invoke(main, ["run", *paths, "--db", db, "--quiet"])
+        assert ran.exit_code == 0, ran.output
+        out = CliRunner().invoke(main, ["clusters", "--db", db, "--format", "jsonl"])
+        return {frozenset(c["events"]): c["sources"] for c in map(json.loads, out.output.splitlines())}
+
+    first = run(str(articles))
+    assert first and max(first.values()) >= 4
+    assert run(str(articles)) == first
+    record = json.loads(articles.read_text(encoding="utf-8").splitlines()[0])
+    copy = dict(record, url="https://republisher.example.org/story", outlet="Republishing Herald",
+                text=record["text"] + "\n\nThis story was republished with permission.")
+    (tmp_path / "copy.jsonl").write_text(json.dumps(copy) + "\n", encoding="utf-8")
+    (tmp_path / "same-story-renamed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    after = run(str(tmp_path / "copy.jsonl"), str(tmp_path / "same-story-renamed.jsonl"))
+    original = {e for events in first for e in events}
+    assert all(events & original for events in after)  # the copy's events joined the original's happenings
+    assert {frozenset(events & original): n for events, n in after.items()} == first

@@ -614,6 +614,7 @@ class EventExtractor(MentionResolver):
                 and not any(c.dep_ in SUBJECTS and c.head.i == root.i for c in chain):
             # (not "Biden, visiting Ankara, said…": the visit hangs off the sayer, it is not what is said)
             subj, _passive = _subject(root)
+            subj = subj if subj is not None else _stray_speaker(root)
             if subj is not None:
                 return self._source(subj, m, root), subj, root
         for t in sent:
@@ -1046,6 +1047,13 @@ class EventExtractor(MentionResolver):
         modality, evidence, attribution, source_tok = self._modality(tok, trig, actor, m)
         if misparsed_saying:
             modality, evidence, attribution = "asserted", None, None  # the words above it are what is said
+        elif source_tok is not None and source_tok.dep_ in ("appos", "conj"):
+            # "... state buildings, the Syrian Observatory for Human Rights said": the sayer the parser hung off
+            # the object is no party to the act
+            sayer = self._actor_of_np(source_tok, m)
+            if sayer is not None:
+                actor = [a for a in actor if a.name != sayer.name]
+                recipient = [r for r in recipient if r.name != sayer.name]
         if subj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
             modality, evidence = "negated", "no " + subj.text  # "No coalition troops were injured"
         if modality in ("asserted", "reported", "claimed", "alleged") and when and document.published:
@@ -1459,3 +1467,14 @@ def _days_before(day: str, published: str) -> int:
     except ValueError:
         return 0
 
+
+def _stray_speaker(verb: Token) -> Token | None:
+    """The sayer of "X attacked Y, the Observatory said" when the parser left the verb of saying without a
+    subject and hung the sayer off the clause said (an apposition or conjunct of its last noun): the noun
+    phrase set off by a comma just before the verb."""
+    if verb.i == 0 or any(c.dep_ in SUBJECTS for c in verb.children):
+        return None
+    found = [t for t in verb.sent if t.dep_ in ("appos", "conj") and t.right_edge.i == verb.i - 1
+             and t.left_edge.i > verb.sent.start and verb.doc[t.left_edge.i - 1].text == ","
+             and t.pos_ in ("PROPN", "NOUN")]
+    return max(found, key=lambda t: t.left_edge.i) if found else None  # the shortest: the sayer alone
