@@ -1840,6 +1840,7 @@ class FusionSet:
 
 
 FUSION_DIR = Path(__file__).parent / "data" / "fusion"
+SNIPPET_SLACK = 20  # characters between a labelled snippet and the trigger of the event taken for it
 FUSION_THRESHOLDS = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85)  # the pair scores swept
 
 
@@ -1874,8 +1875,8 @@ def load_fusion(folder: Path | None = None) -> FusionSet:
 
 def match_fusion_mentions(fusion: FusionSet, records: Sequence[dict[str, Any]]) -> dict[str, FusionMention]:
     """Event id → the labelled mention it is: same article, its sentence holds the snippet, a type the label
-    allows; when a sentence holds several labelled mentions, the one whose words hold (or lie nearest) the
-    trigger."""
+    allows, its trigger inside the snippet or within SNIPPET_SLACK characters of it; when a sentence holds
+    several labelled mentions, the one whose words hold (or lie nearest) the trigger."""
     by_url: dict[str, list[FusionMention]] = {}
     for m in fusion.mentions:
         by_url.setdefault(m.url, []).append(m)
@@ -1891,11 +1892,22 @@ def match_fusion_mentions(fusion: FusionSet, records: Sequence[dict[str, Any]]) 
                 continue
             distance = 0 if at <= trigger < at + len(m.snippet) else min(abs(trigger - at),
                                                                           abs(trigger - at - len(m.snippet)))
+            if distance > SNIPPET_SLACK:
+                continue  # the sentence's other event ("retook Palmyra, ten months after the militants seized it")
             if best is None or distance < best[0]:
                 best = (distance, m)
         if best is not None:
             matched[rec["id"]] = best[1]
     return matched
+
+
+def _sentence_mentions(fusion: FusionSet, records: Sequence[dict[str, Any]]) -> dict[str, set[FusionMention]]:
+    """Event id → the labelled mentions whose words are in its sentence, whatever their type."""
+    by_url: dict[str, list[FusionMention]] = {}
+    for m in fusion.mentions:
+        by_url.setdefault(m.url, []).append(m)
+    return {rec["id"]: {m for m in by_url.get((rec.get("document") or {}).get("url") or "", [])
+                        if m.snippet.casefold() in (rec.get("text") or "").casefold()} for rec in records}
 
 
 def _pairwise(unit_gold: dict[Any, str], unit_pred: dict[Any, str]) -> tuple[int, int, int]:
@@ -1955,8 +1967,11 @@ def score_fusion(fusion: FusionSet, records: Sequence[dict[str, Any]], clusters:
         if by_cluster[largest].sources != expected:
             errors.append(_miss(happening, len(errors), "independent sources", str(expected),
                                 str(by_cluster[largest].sources), ", ".join(sorted({m.url for m in found}))))
-    # contradictions: right when its claims hold a mention of each side of one labelled contradiction
-    claim_units = [{matched.get(c["event_id"]) for c in d["claims"]} - {None} for d in disputes]
+    # contradictions: right when its claims' sentences hold a mention of each side of one labelled contradiction
+    # (a claim is a sentence: "Russia rejected reports that its strikes killed civilians" is the denial whichever
+    # of its events the claim is)
+    in_sentence = _sentence_mentions(fusion, records)
+    claim_units = [set().union(*(in_sentence.get(c["event_id"], set()) for c in d["claims"])) for d in disputes]
     key_of = {(m.url, m.snippet): m for m in fusion.mentions}
     sides = [[{key_of[k] for k in side if k in key_of} for side in c.sides] for c in fusion.contradictions]
     right = sum(any(all(units & side for side in c_sides) for c_sides in sides) for units in claim_units)
@@ -1982,8 +1997,10 @@ def score_fusion(fusion: FusionSet, records: Sequence[dict[str, Any]], clusters:
              "predicted pair when they share a cluster and a gold pair when they report one happening",
              "sources_exact: share of happenings whose largest cluster counts as many independent sources as the "
              "gold (distinct outlets, a syndicated story once)",
-             "contradiction_precision: share of flagged contradictions whose claims include a mention of each "
-             "side of a labelled one"]
+             "contradiction_precision: share of flagged contradictions whose claims' sentences include a mention "
+             "of each side of a labelled one",
+             f"a labelled mention is found when an event of an allowed type has its trigger inside the mention's "
+             f"words or within {SNIPPET_SLACK} characters of them"]
     return Score(len(unit_pred), metrics, notes, errors)
 
 

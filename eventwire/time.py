@@ -63,7 +63,8 @@ _R = {name: re.compile(pattern) for name, pattern in {
     "dmy": r"(?:" + _WEEKDAY + r",?\s+)?(?:the\s+)?(?P<d>" + _DAYNUM + r")(?:\s+of)?\s+(?P<mon>" + _MONTH +
            r")(?:,?\s+(?P<y>" + _YEAR + r"))?",
     "month_year": r"(?P<part>early|mid|late)?-?\s*(?P<mon>" + _MONTH + r"),?\s+(?:of\s+)?(?P<y>" + _YEAR + r")",
-    "month": r"(?P<rel>last|this|next|earlier this|early|mid|late)?-?\s*(?P<mon>" + _MONTH + r")",
+    "month": r"(?P<rel>last|this|next|earlier this|early|mid|late)?-?\s*(?P<mon>" + _MONTH + r")"
+             r"(?:\s+(?P<yrel>last|this|next)\s+year)?",  # "August last year"
     "year": r"(?P<part>early|mid|late)?-?\s*(?:the\s+(?:year\s+)?)?(?P<y>" + _YEAR + r")",
     "season": r"(?P<rel>last|this|next|the)?\s*(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?"
               r"(?P<y>" + _YEAR + r")(?:[-/](?:\d\d|" + _YEAR + r"))?)?",  # "the winter of 2013-14" begins in 2013
@@ -343,7 +344,9 @@ def _absolute(text: str, year: int | None, day: date | None, original: str) -> T
         month = MONTHS[m["mon"].rstrip(".")]
         rel = m["rel"]
         y = year
-        if rel == "last" or (rel in (None, "early", "mid", "late") and day is not None and date(year, month, 1) > day):
+        if m["yrel"]:  # "August last year", "in March this year"
+            y = year + {"last": -1, "this": 0, "next": 1}[m["yrel"]]
+        elif rel == "last" or (rel in (None, "early", "mid", "late") and day is not None and date(year, month, 1) > day):
             y = year - 1  # "in November" in a February article: the November before
         elif rel == "next":
             y = year + 1 if day is None or date(year, month, 1) <= day else year
@@ -439,7 +442,8 @@ def _relative(text: str, day: date, original: str) -> TimeSpan | None:
         n = _count(m["n"]) if m["n"] else None
         if n is None:  # "days later": how many is not said
             return None
-        n = -n if m["dir"] in ("later", "after") else n
+        if m["dir"] in ("later", "after"):
+            return None  # "ten months after the militants seized it": after another event, not the article's day
         if unit == "day":
             d = day - timedelta(days=n)
             return _span(d, d, "day", original)
@@ -491,6 +495,7 @@ _FINDER = re.compile("|".join(f"(?:{p})" for p in [
     r"\b" + _YEAR + r"-[01]\d-[0-3]\d\b",
     r"\b(?:(?i:in|since|during)\s+)?(?:(?i:early|mid|late)-?\s*)?" + _CAP_MONTH_DOT + r",?\s+(?:of\s+)?" + _YEAR +
     r"\b",
+    r"\b(?:(?i:in|since|during|by)\s+)?(?:(?i:early|mid|late)-?\s*)?" + _CAP_MONTH_DOT + r"\s+(?:last|this|next)\s+year\b",
     # weekdays, with what may come before and after
     r"\b(?:(?i:on|last|this past|next|early|late|earlier on|earlier|this)\s+)?" + _CAP_WEEKDAY +
     r"(?:\s+(?:morning|afternoon|evening|night))?(?:['’]s)?",
