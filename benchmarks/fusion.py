@@ -1,6 +1,6 @@
 """How long fusion takes over many events: synthetic event records shaped like eventwire's (parties drawn from
 a few hundred actors, places from a few thousand points, dates over two years, several reports per happening
-from different outlets), clustered by ``eventwire.fuse.fuse`` with its blocking (``fuse_s`` includes the near-duplicate grouping of the
+from different outlets, each a sentence naming the parties, a town, a weekday and a figure), clustered by ``eventwire.fuse.fuse`` with its blocking (``fuse_s`` includes the near-duplicate grouping of the
 articles, ``near_duplicates_s``), then the contradictions.
 
     python benchmarks/fusion.py                 # 100,000 events
@@ -23,6 +23,7 @@ from eventwire.fuse import contradictions, fuse, story_groups  # noqa: E402
 
 TYPES = [("ASSAULT", 4), ("COERCE", 4), ("PROTEST", 4), ("ACCUSE", 3), ("THREATEN", 3), ("AGREE", 1),
          ("CONSULT", 1), ("AID", 2), ("REQUEST", 3)]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MODALITIES = ["asserted"] * 6 + ["reported"] * 2 + ["claimed", "alleged", "negated", "planned"]
 
 
@@ -38,7 +39,8 @@ def synthetic(n_events: int, seed: int = 7) -> tuple[list[dict], dict[str, dict]
         happening += 1
         etype, quad = rng.choice(TYPES)
         a, b = rng.sample(actors, 2)
-        lat, lon = rng.choice(places)
+        place = rng.randrange(len(places))
+        lat, lon = places[place]
         day = start + timedelta(days=rng.randrange(730))
         for report in range(rng.randint(1, 6)):
             doc = f"d{happening}-{report}"
@@ -53,7 +55,10 @@ def synthetic(n_events: int, seed: int = 7) -> tuple[list[dict], dict[str, dict]
                 "location": {"name": "p", "lat": lat + rng.uniform(-0.05, 0.05), "lon": lon + rng.uniform(-0.05, 0.05),
                              "precision": "exact", "country_code": "SY", "admin1": "x"},
                 "date": when, "date_end": when, "document": {"id": doc, "outlet": outlet, "published": when},
-                "text": "synthetic"})
+                # a sentence with names, a weekday and a figure, as the word blocking sees real ones
+                "text": f"Fighters of {a} attacked {b} positions near Town{place} on "
+                        f"{WEEKDAYS[date.fromisoformat(when).weekday()]}, killing {rng.randint(2, 40)} people, "
+                        f"{outlet} reported.", "span": [0, 100]})
             if len(records) >= n_events:
                 break
     return records, documents

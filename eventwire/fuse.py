@@ -213,6 +213,8 @@ def date_score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
 
 _STOP = frozenset("that with from have were said this their been they will which when after about into over also "
                   "than more would could some other there where while says told according".split())
+_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april june "
+                      "july august september october november december".split())
 _CONTENT = re.compile(r"[^\W\d_]{4,}|\d+")
 
 
@@ -231,7 +233,7 @@ def wording(a: dict[str, Any], b: dict[str, Any]) -> float:
 def _names(rec: dict[str, Any]) -> set[str]:
     """Capitalised words past the first and numbers of a mention's sentence: keys for finding its retellings."""
     words = re.findall(r"\b(?:[A-Z][\w'-]{3,}|\d{2,})", rec.get("text") or "")
-    return {w.lower() for w in words[1:]} - _STOP
+    return {w.lower() for w in words[1:]} - _STOP - _CALENDAR
 
 
 def _compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -317,8 +319,8 @@ def _blocks(records: list[dict[str, Any]]) -> dict[tuple, list[int]]:
         loc = rec.get("location") or {}
         if loc.get("lat") is not None:
             keys.add(("cell", math.floor(loc["lat"]), math.floor(loc["lon"]), quad))
-        # the rarer words of its sentence ("Talbiseh", "100"): two outlets' wording of one report
-        keys.update(("word", w, quad) for w in _names(rec))
+        if not _parties(rec):  # the rarer words of its sentence ("Talbiseh", "100"): another outlet's wording
+            keys.update(("word", w, quad) for w in _names(rec))
         if not keys:
             keys.add(("none", quad, (rec.get("document") or {}).get("id")))
         for key in keys:
@@ -367,7 +369,8 @@ def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]
             copies[key] = i
 
     # the surest pairs first, so that a doubtful pair cannot bar a sure one through the checks above
-    candidates: dict[tuple[int, int], float] = {}
+    seen: set[tuple[int, int]] = set()
+    candidates: list[tuple[float, tuple[int, int]]] = []
     for members in _blocks(records).values():
         if len(members) > 400:  # a party in hundreds of mentions a week: compare neighbours in time only
             members = sorted(members, key=lambda i: (_when(records[i]) or (date.min, date.min))[0])
@@ -377,11 +380,12 @@ def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]
             pairs = ((members[k], members[j]) for k in range(len(members)) for j in range(k + 1, len(members)))
         for i, j in pairs:
             key = (i, j) if i < j else (j, i)
-            if key not in candidates:
-                candidates[key] = pair_score(records[i], records[j])
-    for (i, j), score in sorted(candidates.items(), key=lambda kv: (-kv[1], kv[0])):
-        if score < threshold:
-            break
+            if key not in seen:
+                seen.add(key)
+                score = pair_score(records[i], records[j])
+                if score >= threshold:
+                    candidates.append((-score, key))
+    for _score, (i, j) in sorted(candidates):
         join(i, j)
 
     # an article goes on about the act it reported: a mention naming no party ("the strikes killed dozens",
@@ -442,6 +446,25 @@ def _claim(rec: dict[str, Any]) -> dict[str, Any]:
 def _ids(refs: list[dict[str, Any]] | None) -> set[str]:
     """Registry parties only: a generic "gunmen" names no one to contradict."""
     return {r["id"] for r in refs or [] if r.get("id") and r.get("sector") != "generic"}
+
+
+_DENYING = ("deni", "deny", "reject", "dismiss", "refut")
+_NOT_YET = re.compile(r"\b(?:would|will|wo|could|can|ca|must|should|to)(?:\s+not|n't|\s+never)\b[^.;]*$")
+
+
+def _denial(rec: dict[str, Any]) -> bool:
+    """Whether a negated mention says an act did not happen ("denied that its troops had killed", "had not hit
+    any Islamic State fighters"), not that it will not ("would not allow", "refused to") or stopped."""
+    if rec.get("modality") != "negated":
+        return False
+    evidence = (rec.get("modality_evidence") or "").lower()
+    if any(w in evidence for w in _DENYING):
+        return True
+    if not re.match(r"(?:not|no|never|n't)\b", evidence):
+        return False
+    text = rec.get("text") or ""
+    trigger = (rec.get("trigger_span") or [0])[0] - (rec.get("span") or [0])[0]
+    return not _NOT_YET.search(text[:max(0, trigger)].lower())
 
 
 def _named(refs: list[dict[str, Any]] | None) -> set[str]:
@@ -572,7 +595,7 @@ def contradictions(records: Iterable[dict[str, Any]], clusters: list[Cluster],
             reports[(rec["event_type"], when[0].toordinal() // 7)].append(rec)
     for d in records:
         when = _when(d)
-        if d.get("modality") != "negated" or not when or not (_named(d.get("actor")) or _named(d.get("recipient"))):
+        if not _denial(d) or not when or not (_named(d.get("actor")) or _named(d.get("recipient"))):
             continue
         week = when[0].toordinal() // 7
         others = [s for w in (week - 1, week, week + 1) for s in reports.get((d["event_type"], w), [])

@@ -101,7 +101,11 @@ def test_contradictions_between_independent_sources() -> None:
     appeal = record("e2", "d2", event_type="REQUEST", outlet="B", day="2015-05-14", place=None)
     same_outlet_appeal = record("e3", "d3", event_type="REQUEST", outlet="A", day="2015-05-14", place=None)
     denial = record("e4", "d4", event_type="REQUEST", outlet="C", day="2015-05-15", place=None, modality="negated")
-    records = [attack, appeal, same_outlet_appeal, denial]
+    denial["modality_evidence"] = "denied"
+    refusal = record("e5", "d5", event_type="REQUEST", outlet="D", day="2015-05-15", place=None, modality="negated")
+    refusal.update(modality_evidence="not ask", text="Nusra said it would not ask anyone for help.",
+                   span=[0, 44], trigger_span=[24, 27])  # a refusal, not a denial: no claim against the report
+    records = [attack, appeal, same_outlet_appeal, denial, refusal]
     documents = {r["document"]["id"]: {"text": r["id"], "outlet": r["document"]["outlet"]} for r in records}
     source_of = story_groups(documents)
     found = contradictions(records, fuse(records, documents), source_of)
@@ -113,6 +117,7 @@ def test_contradictions_between_independent_sources() -> None:
     assert "in conflict" in clash["reason"] and {c["document"]["outlet"] for c in clash["claims"]} == {"A", "B"}
     denied = kinds["reported_and_denied"]
     assert {c["modality"] for c in denied["claims"]} >= {"negated", "asserted"}
+    assert "e5" not in {c["event_id"] for d in found for c in d["claims"] if d["kind"] == "reported_and_denied"}
 
 
 def test_different_perpetrators_and_fatalities_apart() -> None:
