@@ -646,6 +646,34 @@ def _is_iso_date(value: str) -> bool:
     return re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) is not None
 
 
+@main.command()
+@click.option("--db", default="eventwire.duckdb", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--ingest-token", default=None, envvar="EVENTWIRE_INGEST_TOKEN",
+              help="Allow POST /api/documents with 'Authorization: Bearer TOKEN' (else the server only reads).")
+@click.option("--cors-origin", "cors_origins", multiple=True,
+              help="An origin allowed to call the API from a browser (repeat for several; none by default).")
+def serve(db: str, host: str, port: int, ingest_token: str | None, cors_origins: tuple[str, ...]) -> None:
+    """Serve the page and the HTTP API over a database: map, timeline, actor network, event table, each event
+    traced to its sentence; OpenAPI at /docs. Read-only unless --ingest-token is given."""
+    import uvicorn
+
+    from eventwire.web.app import create_app
+
+    if not Path(db).exists():
+        _fail(f"no database at {db}; run `eventwire run PATHS --db {db}` first")
+    try:
+        from eventwire.web.assets import ensure_assets
+
+        ensure_assets()
+    except Exception as exc:  # noqa: BLE001 - the API works without the page's map shapes
+        click.echo(f"warning: the page's map shapes are missing ({exc}); the API still works", err=True)
+    app = create_app(db, ingest_token=ingest_token, cors_origins=cors_origins)
+    click.echo(f"eventwire: http://{host}:{port}/ (API docs: http://{host}:{port}/docs); Ctrl-C stops", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @main.command("eval")
 @click.argument("dataset")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
