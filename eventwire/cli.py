@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Iterable
@@ -654,7 +655,10 @@ def _is_iso_date(value: str) -> bool:
               help="Allow POST /api/documents with 'Authorization: Bearer TOKEN' (else the server only reads).")
 @click.option("--cors-origin", "cors_origins", multiple=True,
               help="An origin allowed to call the API from a browser (repeat for several; none by default).")
-def serve(db: str, host: str, port: int, ingest_token: str | None, cors_origins: tuple[str, ...]) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes (each opens the database read-only; ingestion needs 1).")
+def serve(db: str, host: str, port: int, ingest_token: str | None, cors_origins: tuple[str, ...],
+          workers: int) -> None:
     """Serve the page and the HTTP API over a database: map, timeline, actor network, event table, each event
     traced to its sentence; OpenAPI at /docs. Read-only unless --ingest-token is given."""
     import uvicorn
@@ -669,9 +673,17 @@ def serve(db: str, host: str, port: int, ingest_token: str | None, cors_origins:
         ensure_assets()
     except Exception as exc:  # noqa: BLE001 - the API works without the page's map shapes
         click.echo(f"warning: the page's map shapes are missing ({exc}); the API still works", err=True)
-    app = create_app(db, ingest_token=ingest_token, cors_origins=cors_origins)
+    if workers > 1 and ingest_token:
+        _fail("--ingest-token needs --workers 1: one process writes the database")
     click.echo(f"eventwire: http://{host}:{port}/ (API docs: http://{host}:{port}/docs); Ctrl-C stops", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(db, ingest_token=ingest_token, cors_origins=cors_origins), host=host, port=port,
+                    log_level="warning")
+        return
+    os.environ["EVENTWIRE_SERVE_DB"] = str(Path(db).resolve())
+    os.environ["EVENTWIRE_SERVE_CORS"] = " ".join(cors_origins)
+    uvicorn.run("eventwire.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
 
 
 @main.command("eval")

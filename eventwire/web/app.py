@@ -30,10 +30,10 @@ STATIC = Path(__file__).parent / "data" / "static"
 TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
          "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 MODALITIES = ("asserted", "claimed", "reported", "alleged", "planned", "negated", "hypothetical", "historical")
-# sort name → (SQL key, direction); the key never comes from the request
-SORTS = {"date": ("coalesce(e.date, '')", "ASC"), "-date": ("coalesce(e.date, '')", "DESC"),
-         "sources": ("coalesce(c.sources, 1)", "ASC"), "-sources": ("coalesce(c.sources, 1)", "DESC"),
-         "confidence": ("coalesce(e.confidence, 0)", "ASC"), "-confidence": ("coalesce(e.confidence, 0)", "DESC")}
+# sort name → (column, direction), empty values last; the column never comes from the request
+SORTS = {"date": ("e.date", "ASC"), "-date": ("e.date", "DESC"), "sources": ("e.cluster_sources", "ASC"),
+         "-sources": ("e.cluster_sources", "DESC"), "confidence": ("e.confidence", "ASC"),
+         "-confidence": ("e.confidence", "DESC")}
 _PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 SECURITY_HEADERS = {
     # the page loads only its own scripts, styles and data: an injected script or handler cannot run
@@ -147,13 +147,19 @@ class Api:
 
     def __init__(self, db_path: str | Path, writable: bool = False) -> None:
         self.path = str(db_path)
+        self.writable = writable
         if not Path(self.path).exists():
             raise FileNotFoundError(f"{self.path}: no such database (create it with `eventwire run`)")
         self.con = duckdb.connect(self.path, read_only=not writable)
+        # requests run side by side: one thread per query serves many at once better than two per query
+        self.con.execute("SET threads = 1")
         self.write_lock = threading.Lock()
         self.version = 0  # bumped by each ingestion: cached relations and stats are recomputed
         self._cache: dict[str, tuple[int, Any]] = {}
         self._pipeline = None
+
+    def close(self) -> None:
+        self.con.close()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()  # one per request: DuckDB connections are not shared across threads
@@ -206,25 +212,27 @@ class Api:
         if q:
             where.append("e.text ILIKE ?")
             args.append(f"%{q}%")
-        key_sql, direction = SORTS[sort]
-        joined = min_sources is not None or "sources" in sort
-        if min_sources is not None:
-            where.append("coalesce(c.sources, 1) >= ?")
+        column, direction = SORTS[sort]
+        if min_sources is not None and min_sources > 1:  # an event not yet fused is its own single source
+            where.append("e.cluster_sources >= ?")
             args.append(min_sources)
         if cursor:
             key, last_id = _decode_cursor(cursor)
             op = "<" if direction == "DESC" else ">"
-            where.append(f"({key_sql} {op} ? OR ({key_sql} = ? AND e.id {op} ?))")
-            args += [key, key, last_id]
-        sql = (f"SELECT e.id, {key_sql} FROM events e"
-               + (" LEFT JOIN cluster_members m ON m.event_id = e.id LEFT JOIN clusters c ON c.id = m.cluster_id"
-                  if joined else "")
-               + (" WHERE " + " AND ".join(where) if where else "")
-               + f" ORDER BY {key_sql} {direction}, e.id {direction} LIMIT ?")
+            if key is None:  # in the tail of events without the key
+                where.append(f"({column} IS NULL AND e.id {op} ?)")
+                args.append(last_id)
+            else:
+                where.append(f"({column} {op} ? OR ({column} = ? AND e.id {op} ?) OR {column} IS NULL)")
+                args += [key, key, last_id]
+        sql = (f"SELECT e.id, {column}, e.rowid FROM events e" + (" WHERE " + " AND ".join(where) if where else "")
+               + f" ORDER BY {column} {direction} NULLS LAST, e.id {direction} LIMIT ?")
         rows = cur.execute(sql, [*args, limit + 1]).fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
-        records = self._records(cur, [r[0] for r in rows])
+        # the page's records fetched by row number (cheaper than looking 100 ids up in the key's index), unless
+        # an ingestion may rewrite the table between the two queries
+        records = self._records(cur, [r[0] for r in rows], rowids=None if self.writable else [r[2] for r in rows])
         next_cursor = _encode_cursor(rows[-1][1], rows[-1][0]) if more and rows else None
         return records, next_cursor
 
@@ -239,22 +247,23 @@ class Api:
         return (f"e.id IN (SELECT event_id FROM event_actors WHERE {role_sql}(name ILIKE ? OR text ILIKE ?))",
                 [*role_args, f"%{value}%", f"%{value}%"])
 
-    def _records(self, cur: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]]:
-        """Event records in the order of ``ids``, each with its happening's counts."""
+    def _records(self, cur: duckdb.DuckDBPyConnection, ids: list[str], rowids: list[int] | None = None) -> list[str]:
+        """Event records as JSON text, in the order of ``ids`` (found by ``rowids`` when given), each with its
+        happening's counts (the stored JSON is passed on as it is: parsing and encoding 100 records would cost
+        more than finding them)."""
         if not ids:
             return []
-        marks = ", ".join("?" * len(ids))
-        rows = cur.execute(
-            "SELECT e.id, e.record, c.id, c.sources, c.mentions, c.articles FROM events e "
-            "LEFT JOIN cluster_members m ON m.event_id = e.id LEFT JOIN clusters c ON c.id = m.cluster_id "
-            f"WHERE e.id IN ({marks})", ids).fetchall()
+        columns = "id, record, cluster_id, cluster_sources, cluster_mentions, cluster_articles"
+        if rowids is not None:
+            rows = cur.execute(f"SELECT {columns} FROM events WHERE rowid = ANY(?)", [rowids]).fetchall()
+        else:
+            rows = cur.execute(f"SELECT {columns} FROM events WHERE id IN ({', '.join('?' * len(ids))})",
+                               ids).fetchall()
         by_id = {}
         for eid, rec, cid, sources, mentions, articles in rows:
-            record = json.loads(rec)
-            record.setdefault("date_anchor", None)
-            record["cluster"] = ({"id": cid, "sources": sources, "mentions": mentions, "articles": articles}
+            cluster = json.dumps({"id": cid, "sources": sources, "mentions": mentions, "articles": articles}
                                  if cid else None)
-            by_id[eid] = record
+            by_id[eid] = rec.rstrip()[:-1] + ', "cluster": ' + cluster + "}"
         return [by_id[i] for i in ids if i in by_id]
 
     def event(self, event_id: str) -> dict[str, Any]:
@@ -263,7 +272,7 @@ class Api:
         records = self._records(cur, [event_id])
         if not records:
             raise ApiError(404, f"no event {event_id!r}")
-        record = records[0]
+        record = json.loads(records[0])
         doc = self._document_ref(cur, record["document"]["id"])
         start = (record.get("span") or [None])[0]
         sentence = record.get("text") or ""
@@ -321,6 +330,11 @@ class Api:
             f"FROM event_actors WHERE {where} GROUP BY actor_id ORDER BY n DESC, actor_id LIMIT ?",
             [*args, limit]).fetchall()
         return [dict(zip(("id", "name", "country", "sector", "events"), r)) for r in rows]
+
+    def actor_names(self) -> dict[str, str]:
+        """Registry id → the name the stored events give it most often."""
+        return self._cached("actor_names", lambda: dict(self.cursor().execute(
+            "SELECT actor_id, mode(name) FROM event_actors WHERE actor_id IS NOT NULL GROUP BY 1").fetchall()))
 
     def actor(self, actor_id: str) -> dict[str, Any]:
         cur = self.cursor()
@@ -492,15 +506,6 @@ def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origin
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
         return _error(500, f"internal error: {type(exc).__name__}")
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path in ("/docs", "/redoc"):  # the OpenAPI pages start themselves with an inline script
-            response.headers["content-security-policy"] = DOCS_POLICY
-        return response
-
     @app.get("/api/stats", summary="Counts of the database, and events per day for the timeline")
     def stats() -> dict[str, Any]:
         return api.stats()
@@ -536,14 +541,14 @@ def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origin
             quads=quads, country=country, bbox=box, since=since, until=until,
             modalities=_split(modality, MODALITIES, "modality"), min_sources=min_sources, q=q, sort=sort,
             limit=limit, cursor=cursor)
+        headers = {"x-next-cursor": next_cursor} if next_cursor else None
         if format == "jsonl":
-            return Response("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                            media_type="application/x-ndjson",
-                            headers={"x-next-cursor": next_cursor} if next_cursor else None)
+            return Response("".join(r + "\n" for r in records), media_type="application/x-ndjson", headers=headers)
         if format == "csv":
-            return StreamingResponse(_csv_lines(records), media_type="text/csv",
-                                     headers={"x-next-cursor": next_cursor} if next_cursor else None)
-        return {"events": records, "next_cursor": next_cursor}
+            return StreamingResponse(_csv_lines([json.loads(r) for r in records]), media_type="text/csv",
+                                     headers=headers)
+        return Response('{"events": [' + ", ".join(records) + '], "next_cursor": ' + json.dumps(next_cursor) + "}",
+                        media_type="application/json")
 
     @app.get("/api/events/{event_id}", summary="One event, its sentence, article, happening and contradictions")
     def event(event_id: str) -> dict[str, Any]:
@@ -570,10 +575,12 @@ def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origin
             total = pairs.setdefault((cell.actor_a, cell.actor_b), [0.0, 0])
             total[0] += cell.total
             total[1] += cell.events
+        names = api.actor_names()
         summed = []
         for (a, b), (total, n) in sorted(pairs.items()):
             score = round(total / n, 2) if n else 0.0
-            summed.append({"actor_a": a, "actor_b": b, "score": score, "events": n,
+            summed.append({"actor_a": a, "actor_b": b, "name_a": names.get(a, a), "name_b": names.get(b, b),
+                           "score": score, "events": n,
                            "state": "allied" if score >= 1 else "hostile" if score <= -1 else "mixed"})
         return {"relations": [c.to_dict() for c in series], "pairs": summed}
 
@@ -610,21 +617,55 @@ def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origin
 
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    try:
-        from eventwire.web.assets import asset_dir
+    from eventwire.web.assets import asset_dir
 
-        assets = asset_dir()
-        if assets.is_dir():
-            app.mount("/assets", StaticFiles(directory=assets), name="assets")
-    except ImportError:
-        pass
+    # mounted even before `ensure_assets` has fetched them, so that the page finds them once it has
+    app.mount("/assets", StaticFiles(directory=asset_dir(), check_dir=False), name="assets")
+    app.router.on_shutdown.append(api.close)
     if cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["authorization", "content-type"])
     app.add_middleware(_BodyLimit, limit=max_body_bytes)
+    app.add_middleware(_SecurityHeaders)
     return app
+
+
+class _SecurityHeaders:
+    """Add SECURITY_HEADERS to every answer (a plain ASGI layer: Starlette's middleware decorator costs more than
+    the queries of a page)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.headers = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        self.docs = [(k.encode(), (DOCS_POLICY if k == "content-security-policy" else v).encode())
+                     for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # the OpenAPI pages start themselves with an inline script
+        extra = self.docs if scope.get("path") in ("/docs", "/redoc") else self.headers
+
+        async def with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _v in message.get("headers", [])}
+                message = dict(message, headers=[*message.get("headers", []),
+                                                 *(h for h in extra if h[0] not in names)])
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def app_from_env() -> FastAPI:
+    """The app as `eventwire serve --workers N` starts it in each worker process (configured by environment)."""
+    import os
+
+    origins = tuple(o for o in os.environ.get("EVENTWIRE_SERVE_CORS", "").split(" ") if o)
+    return create_app(os.environ["EVENTWIRE_SERVE_DB"], ingest_token=os.environ.get("EVENTWIRE_INGEST_TOKEN"),
+                      cors_origins=origins)
 
 
 async def _documents_of(request: Request) -> list[Any]:
