@@ -677,8 +677,11 @@ def serve(db: str, host: str, port: int, ingest_token: str | None, cors_origins:
         _fail("--ingest-token needs --workers 1: one process writes the database")
     click.echo(f"eventwire: http://{host}:{port}/ (API docs: http://{host}:{port}/docs); Ctrl-C stops", err=True)
     if workers == 1:
-        uvicorn.run(create_app(db, ingest_token=ingest_token, cors_origins=cors_origins), host=host, port=port,
-                    log_level="warning")
+        try:
+            app = create_app(db, ingest_token=ingest_token, cors_origins=cors_origins)
+        except Exception as exc:  # noqa: BLE001 - an old, locked or damaged file: say which and why
+            _fail(f"cannot serve {db}: {exc}")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
         return
     os.environ["EVENTWIRE_SERVE_DB"] = str(Path(db).resolve())
     os.environ["EVENTWIRE_SERVE_CORS"] = " ".join(cors_origins)

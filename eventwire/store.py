@@ -18,8 +18,8 @@ import duckdb
 
 from eventwire.model import Document, Event, ReadError
 
-# The events table's columns; the cluster_* columns are the event's happening, written by `Store.fuse` so that a
-# query by independent sources reads one table.
+# The events table's columns; the cluster_* columns (the event's happening) and the registry ids of its parties
+# are written by `Store.fuse`, so that the API's pages read one table.
 EVENT_COLUMNS = """
     id VARCHAR PRIMARY KEY, document_id VARCHAR NOT NULL, event_type VARCHAR NOT NULL, mode VARCHAR,
     quad_class INTEGER, cameo VARCHAR, acled_event_type VARCHAR, acled_sub_event_type VARCHAR,
@@ -27,7 +27,7 @@ EVENT_COLUMNS = """
     place VARCHAR, lat DOUBLE, lon DOUBLE, country_code VARCHAR,
     text VARCHAR, span_start INTEGER, span_end INTEGER, confidence DOUBLE, record JSON,
     date_anchor VARCHAR, cluster_id VARCHAR, cluster_sources INTEGER, cluster_mentions INTEGER,
-    cluster_articles INTEGER"""
+    cluster_articles INTEGER, actor_ids VARCHAR[], recipient_ids VARCHAR[]"""
 EVENT_NAMES = [c.split()[0] for c in EVENT_COLUMNS.replace("\n", " ").split(",") if c.strip()]
 
 SCHEMA = """
@@ -88,7 +88,8 @@ class Store:
             self.con.execute(SCHEMA)
             # columns added after a database may have been written: appended, so old files take new rows
             for column in ("date_anchor VARCHAR", "cluster_id VARCHAR", "cluster_sources INTEGER",
-                           "cluster_mentions INTEGER", "cluster_articles INTEGER"):
+                           "cluster_mentions INTEGER", "cluster_articles INTEGER", "actor_ids VARCHAR[]",
+                           "recipient_ids VARCHAR[]"):
                 self.con.execute(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column}")
 
     def close(self) -> None:
@@ -186,12 +187,17 @@ class Store:
         return len(clusters)
 
     def _organise(self) -> None:
-        """Write each event's happening onto it, and lay the events out newest first and their parties by actor,
-        so that the API's pages read few row groups (inside the caller's transaction)."""
+        """Write each event's happening and its parties' ids onto it, and lay the events out newest first and
+        their parties by actor, so that the API's pages read few row groups (inside the caller's transaction)."""
         self.con.execute(
             "UPDATE events SET cluster_id = c.id, cluster_sources = c.sources, cluster_mentions = c.mentions, "
             "cluster_articles = c.articles FROM cluster_members m JOIN clusters c ON c.id = m.cluster_id "
             "WHERE m.event_id = events.id")
+        self.con.execute(
+            "UPDATE events SET actor_ids = a.actors, recipient_ids = a.recipients FROM (SELECT event_id, "
+            "list(DISTINCT actor_id) FILTER (WHERE role = 'actor' AND actor_id IS NOT NULL) actors, "
+            "list(DISTINCT actor_id) FILTER (WHERE role = 'recipient' AND actor_id IS NOT NULL) recipients "
+            "FROM event_actors GROUP BY event_id) a WHERE a.event_id = events.id")
         names = ", ".join(EVENT_NAMES)
         self.con.execute(f"CREATE TABLE events_sorted ({EVENT_COLUMNS})")
         self.con.execute(f"INSERT INTO events_sorted SELECT {names} FROM events ORDER BY date DESC NULLS LAST, id")

@@ -222,3 +222,23 @@ def test_ingestion_needs_the_token_and_limits_the_body(db: Path, tmp_path: Path)
         assert allowed.headers["access-control-allow-origin"] == "https://analyst.example.org"
     finally:
         server.stop()
+
+
+def test_a_database_from_before_the_parties_columns_is_refused_with_the_fix(db: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy(db, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("ALTER TABLE events DROP COLUMN actor_ids")
+    with pytest.raises(RuntimeError, match="--refuse"):
+        create_app(old)
+    ran = CliRunner().invoke(main, ["clusters", "--db", str(old), "--refuse"])
+    assert ran.exit_code == 0, ran.output
+    server = _Server(create_app(old))
+    try:
+        either = server.client.get("/api/events", params={"actor": "NUSRA", "role": "any", "limit": 1000}).json()
+        assert either["events"] and all(any(p.get("id") == "NUSRA" for p in e["actor"] + e["recipient"])
+                                        for e in either["events"])
+    finally:
+        server.stop()

@@ -150,6 +150,7 @@ class Api:
         self.writable = writable
         if not Path(self.path).exists():
             raise FileNotFoundError(f"{self.path}: no such database (create it with `eventwire run`)")
+        self._upgrade(writable)
         self.con = duckdb.connect(self.path, read_only=not writable)
         # requests run side by side: one thread per query serves many at once better than two per query
         self.con.execute("SET threads = 1")
@@ -157,6 +158,22 @@ class Api:
         self.version = 0  # bumped by each ingestion: cached relations and stats are recomputed
         self._cache: dict[str, tuple[int, Any]] = {}
         self._pipeline = None
+
+    def _upgrade(self, writable: bool) -> None:
+        """A database written before events carried their happening and parties' ids: fused again when the
+        server may write, else refused with the command that updates it."""
+        with duckdb.connect(self.path, read_only=True) as con:
+            columns = {c for (c,) in con.execute("SELECT column_name FROM information_schema.columns "
+                                                 "WHERE table_name = 'events'").fetchall()}
+        if {"cluster_id", "actor_ids"} <= columns:
+            return
+        if not writable:
+            raise RuntimeError(f"{self.path} was written by an older eventwire; update it with "
+                               f"`eventwire clusters --db {self.path} --refuse`, then serve it")
+        from eventwire.store import Store
+
+        with Store(self.path) as store:
+            store.fuse()
 
     def close(self) -> None:
         self.con.close()
@@ -241,9 +258,11 @@ class Api:
         role_sql = "" if role == "any" else "role = ? AND "
         role_args = [] if role == "any" else [role]
         known = cur.execute("SELECT 1 FROM event_actors WHERE actor_id = ? LIMIT 1", [value.upper()]).fetchone()
-        if known:
-            return (f"e.id IN (SELECT event_id FROM event_actors WHERE {role_sql}actor_id = ?)",
-                    [*role_args, value.upper()])
+        if known:  # the ids written on each event: the date-ordered scan stops once the page is full
+            column = {"actor": "e.actor_ids", "recipient": "e.recipient_ids"}.get(role)
+            if column is None:
+                return "(list_contains(e.actor_ids, ?) OR list_contains(e.recipient_ids, ?))", [value.upper()] * 2
+            return f"list_contains({column}, ?)", [value.upper()]
         return (f"e.id IN (SELECT event_id FROM event_actors WHERE {role_sql}(name ILIKE ? OR text ILIKE ?))",
                 [*role_args, f"%{value}%", f"%{value}%"])
 
