@@ -179,13 +179,34 @@ def extract(paths: tuple[str, ...], fmt: str, processes: int, max_bytes: int, ve
 @click.option("--batch-size", default=16, show_default=True)
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Skip inputs larger than this.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: spaCy processes on this machine; dask: Dask workers (a LocalCluster, or --scheduler).")
+@click.option("--scheduler", default=None, help="With --engine dask: the address of a running Dask scheduler.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 256),
+              help="With --engine dask and no --scheduler: worker processes of the LocalCluster.")
 @VERBS_OPTION
 def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_bytes: int, quiet: bool,
+        engine: str, scheduler: str | None, workers: int,
         verbs: tuple[str, ...]) -> None:
     """Ingest articles into DuckDB; documents already stored (same content hash) are skipped."""
     from tqdm import tqdm
 
     from eventwire.store import Store
+
+    if engine == "dask":
+        if verbs:
+            _fail("--verbs works with the local engine only")
+        from eventwire.dask_engine import run_dask
+
+        counts = run_dask(paths, db, workers=workers, scheduler=scheduler, batch_size=batch_size,
+                          max_bytes=max_bytes, on_error=_say_skipped)
+        if not quiet:
+            click.echo(f"dask: {counts['added']} documents added ({counts['skipped']} already stored), "
+                       f"{counts['events']} events, {counts['errors']} inputs failed, {counts['partitions']} "
+                       f"partitions, {counts['seconds']:.1f} s")
+            with Store(db, read_only=True) as store:
+                click.echo(_summary(store, db, counts["added"], counts["events"], counts["errors"]))
+        return
 
     try:
         store = Store(db)
@@ -645,6 +666,31 @@ def _is_iso_date(value: str) -> bool:
     import re
 
     return re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) is not None
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--db", default="eventwire.duckdb", show_default=True)
+@click.option("--interval", default=300.0, show_default=True, type=click.FloatRange(min=1.0),
+              help="Seconds between rounds (a failing source waits longer each time, up to an hour).")
+@click.option("--once", is_flag=True, help="One round, then stop (for cron).")
+@click.option("--max-bytes", default=2_000_000, show_default=True, type=int)
+@click.option("--processes", default=1, show_default=True, type=int)
+@click.option("--batch-size", default=16, show_default=True, type=int)
+@VERBS_OPTION
+def watch(sources: tuple[str, ...], db: str, interval: float, once: bool, max_bytes: int, processes: int,
+          batch_size: int, verbs: tuple[str, ...]) -> None:
+    """Follow RSS/Atom feeds (each linked article is fetched and read) and folders (each new file), storing
+    only what is new; a failing source is retried later and later, with one log line per failure."""
+    from eventwire.watch import source_kind, watch as follow
+
+    try:
+        for source in sources:
+            source_kind(source)
+    except ValueError as exc:
+        _fail(str(exc))
+    follow(list(sources), db, interval=interval, pipeline=_pipeline(processes, batch_size, verbs), once=once,
+           max_bytes=max_bytes)
 
 
 @main.command()

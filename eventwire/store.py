@@ -195,8 +195,9 @@ class Store:
             "WHERE m.event_id = events.id")
         self.con.execute(
             "UPDATE events SET actor_ids = a.actors, recipient_ids = a.recipients FROM (SELECT event_id, "
-            "list(DISTINCT actor_id) FILTER (WHERE role = 'actor' AND actor_id IS NOT NULL) actors, "
-            "list(DISTINCT actor_id) FILTER (WHERE role = 'recipient' AND actor_id IS NOT NULL) recipients "
+            "list_sort(list(DISTINCT actor_id) FILTER (WHERE role = 'actor' AND actor_id IS NOT NULL)) actors, "
+            "list_sort(list(DISTINCT actor_id) FILTER (WHERE role = 'recipient' AND actor_id IS NOT NULL)) "
+            "recipients "
             "FROM event_actors GROUP BY event_id) a WHERE a.event_id = events.id")
         names = ", ".join(EVENT_NAMES)
         self.con.execute(f"CREATE TABLE events_sorted ({EVENT_COLUMNS})")

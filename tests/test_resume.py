@@ -29,16 +29,23 @@ def _contents(db: Path) -> tuple[list[str], dict[str, str], int]:
 def _run(db: Path, kill_after: float | None = None) -> int:
     """Run `eventwire run examples --db DB`; with ``kill_after``, SIGKILL it that many seconds in."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # its own process group: the kill takes the run and its spaCy worker processes, as a crash of the machine
+    # or of the container would (the workers are not left behind as orphans)
     proc = subprocess.Popen([*RUN, "--db", str(db), "--quiet"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.DEVNULL, start_new_session=True)
     if kill_after is None:
         return proc.wait(timeout=600)
     deadline = time.time() + kill_after
     while time.time() < deadline and proc.poll() is None:
         time.sleep(0.05)
     if proc.poll() is None:
-        proc.send_signal(signal.SIGKILL)
-    return proc.wait(timeout=60)
+        os.killpg(proc.pid, signal.SIGKILL)
+    code = proc.wait(timeout=60)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # any worker still alive after the run itself ended
+    except ProcessLookupError:
+        pass
+    return code
 
 
 def test_killed_runs_resume_to_the_same_database(tmp_path: Path) -> None:
