@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from throughput import corpus  # noqa: E402
+from report import print_result  # noqa: E402
 
 RUN = [sys.executable, "-c", "import sys; from eventwire.cli import main; sys.exit(main())", "run"]
 
@@ -49,11 +50,7 @@ def main() -> None:
     result = {"docs": len(texts), "local_s": round(local, 1), "local_docs_per_s": round(len(texts) / local, 2),
               "dask_s": round(dask, 1), "dask_docs_per_s": round(len(texts) / dask, 2),
               "dask_vs_local": round(local / dask, 3)}
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:<18} {value}")
+    print_result(result, args.json)
 
 
 if __name__ == "__main__":

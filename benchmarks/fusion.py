@@ -9,7 +9,6 @@ articles, ``near_duplicates_s``), then the contradictions.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eventwire.fuse import contradictions, fuse, story_groups  # noqa: E402
+from report import print_result  # noqa: E402
 
 TYPES = [("ASSAULT", 4), ("COERCE", 4), ("PROTEST", 4), ("ACCUSE", 3), ("THREATEN", 3), ("AGREE", 1),
          ("CONSULT", 1), ("AID", 2), ("REQUEST", 3)]
@@ -82,11 +82,7 @@ def main() -> None:
               "near_duplicates_s": round(grouped, 1), "fuse_s": round(fused, 1),
               "contradictions": len(found), "contradictions_s": round(disputed, 1),
               "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:<18} {value}")
+    print_result(result, args.json)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from report import print_result
 
 PER_FILE = 250  # articles per JSONL file: about 1 MB, under `run`'s --max-bytes
 PARTIES = ["Islamic State fighters", "the Nusra Front", "Syrian government forces", "Hezbollah fighters",
@@ -110,11 +111,7 @@ def main() -> None:
               "rss_first_mb": round(samples[0][1]) if samples else None, "rss_median_mb": round(median),
               "rss_min_mb": round(min(later)) if later else None, "rss_max_mb": round(max(later)) if later else None,
               "flat_within_10pct": bool(later) and max(later) <= 1.1 * median and min(later) >= 0.9 * median}
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:<20} {value}")
+    print_result(result, args.json, width=20)
 
 
 if __name__ == "__main__":

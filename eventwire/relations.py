@@ -39,11 +39,26 @@ class PairPeriod:
 
     @property
     def sign(self) -> str:
-        return "allied" if self.score >= ALLIED else "hostile" if self.score <= HOSTILE else "mixed"
+        return state(self.score)
 
     def to_dict(self) -> dict[str, Any]:
         return {"actor_a": self.actor_a, "actor_b": self.actor_b, "period": self.period, "score": self.score,
                 "events": self.events, "sign": self.sign}
+
+
+def state(score: float) -> str:
+    """allied (≥ ALLIED), hostile (≤ HOSTILE) or mixed."""
+    return "allied" if score >= ALLIED else "hostile" if score <= HOSTILE else "mixed"
+
+
+def over_all_periods(series: list[PairPeriod]) -> list[PairPeriod]:
+    """Each pair's periods summed into one cell (period "all"), pairs in order: the network's edges."""
+    totals: dict[tuple[str, str], PairPeriod] = {}
+    for cell in series:
+        pair = totals.setdefault((cell.actor_a, cell.actor_b), PairPeriod(cell.actor_a, cell.actor_b, "all"))
+        pair.total += cell.total
+        pair.events += cell.events
+    return [totals[k] for k in sorted(totals)]
 
 
 def _period(day: date, period: str) -> str:
@@ -113,10 +128,8 @@ def shifts(series: list[PairPeriod]) -> list[dict[str, Any]]:
 def to_gexf(series: list[PairPeriod]) -> str:
     """The actor network as GEXF 1.3 for Gephi: one edge per pair, its weight the absolute summed score, its
     sign and score as attributes, and one spell per period."""
-    totals: dict[tuple[str, str], list[PairPeriod]] = defaultdict(list)
-    for cell in series:
-        totals[(cell.actor_a, cell.actor_b)].append(cell)
-    nodes = sorted({n for pair in totals for n in pair})
+    edges = over_all_periods(series)
+    nodes = sorted({n for e in edges for n in (e.actor_a, e.actor_b)})
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
              '  <graph mode="static" defaultedgetype="undirected">',
@@ -128,11 +141,10 @@ def to_gexf(series: list[PairPeriod]) -> str:
     lines += [f"      <node id={quoteattr(n)} label={quoteattr(n)}/>" for n in nodes]
     lines.append("    </nodes>")
     lines.append("    <edges>")
-    for k, ((a, b), cells) in enumerate(sorted(totals.items())):
-        events = sum(c.events for c in cells)
-        total = sum(c.total for c in cells)
+    for k, edge in enumerate(edges):
+        a, b, events, total = edge.actor_a, edge.actor_b, edge.events, edge.total
         mean = total / events if events else 0.0
-        sign = "allied" if mean >= ALLIED else "hostile" if mean <= HOSTILE else "mixed"
+        sign = state(mean)
         lines.append(f'      <edge id="{k}" source={quoteattr(a)} target={quoteattr(b)} weight="{abs(total):.2f}">')
         lines.append(f'        <attvalues><attvalue for="0" value="{mean:.2f}"/><attvalue for="1" '
                      f'value={quoteattr(sign)}/><attvalue for="2" value="{events}"/></attvalues>')

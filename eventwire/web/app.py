@@ -588,20 +588,14 @@ def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origin
     @app.get("/api/relations", summary="Actor pairs over time, and each pair summed for the network")
     def relations(actor: str | None = Query(None, max_length=200),
                   period: str = Query("month", pattern="^(week|month)$")) -> dict[str, Any]:
+        from eventwire.relations import over_all_periods
+
         series = api.relations(actor, period)
-        pairs: dict[tuple[str, str], list[float]] = {}
-        for cell in series:
-            total = pairs.setdefault((cell.actor_a, cell.actor_b), [0.0, 0])
-            total[0] += cell.total
-            total[1] += cell.events
         names = api.actor_names()
-        summed = []
-        for (a, b), (total, n) in sorted(pairs.items()):
-            score = round(total / n, 2) if n else 0.0
-            summed.append({"actor_a": a, "actor_b": b, "name_a": names.get(a, a), "name_b": names.get(b, b),
-                           "score": score, "events": n,
-                           "state": "allied" if score >= 1 else "hostile" if score <= -1 else "mixed"})
-        return {"relations": [c.to_dict() for c in series], "pairs": summed}
+        pairs = [{"actor_a": p.actor_a, "actor_b": p.actor_b, "name_a": names.get(p.actor_a, p.actor_a),
+                  "name_b": names.get(p.actor_b, p.actor_b), "score": p.score, "events": p.events, "state": p.sign}
+                 for p in over_all_periods(series)]
+        return {"relations": [c.to_dict() for c in series], "pairs": pairs}
 
     @app.get("/api/contradictions", summary="Where independent sources disagree")
     def contradictions(actor: str | None = Query(None, max_length=200)) -> dict[str, Any]:
