@@ -68,6 +68,7 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from eventwire.store import EVENT_NAMES, SCHEMA, Store  # noqa: E402
+from report import tree_memory_mb  # noqa: E402
 
 GENERATOR_VERSION = 1
 N_DAYS = 1096  # 2014-01-01 .. 2016-12-31
@@ -537,38 +538,6 @@ def wait_ready(proc: subprocess.Popen, base: str, timeout: float, log_path: Path
     raise SystemExit(f"/api/stats did not answer within {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
 
 
-def process_tree(pid: int) -> list[int]:
-    """pid and its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(ppid, []).append(int(entry))
-    tree, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        tree.append(p)
-        todo += children.get(p, [])
-    return tree
-
-
-def peak_rss_mb(pid: int) -> float:
-    """VmHWM (peak resident memory) summed over the process and its descendants, in MB."""
-    total = 0
-    for p in process_tree(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return round(total / 1024, 1)
-
-
 def stop_server(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -769,7 +738,7 @@ def main() -> None:
             warm = load(client, base, mix, args.warmup, args.concurrency, workdir)
             print(f"warm-up: {warm['requests']} requests in {warm['seconds']:.1f} s", file=sys.stderr)
             run = load(client, base, mix, args.duration, args.concurrency, workdir)
-            rss = peak_rss_mb(proc.pid)
+            rss = round(tree_memory_mb(proc.pid, "VmHWM"), 1)
             per_url = time_each(base, mix, args.repeat) if args.repeat else []
         finally:
             stop_server(proc)

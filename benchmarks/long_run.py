@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from report import print_result
+from report import print_result, tree_memory_mb
 
 PER_FILE = 250  # articles per JSONL file: about 1 MB, under `run`'s --max-bytes
 PARTIES = ["Islamic State fighters", "the Nusra Front", "Syrian government forces", "Hezbollah fighters",
@@ -57,27 +57,6 @@ def article(rng: random.Random, i: int) -> dict:
             "published": f"2015-{1 + i % 12:02d}-{1 + i % 28:02d}", "url": f"https://long.example.org/{i}"}
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children, in MB."""
-    total = 0
-    for p in [pid, *children(pid)]:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total / 1024
-
-
-def children(pid: int) -> list[int]:
-    try:
-        kids = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except (FileNotFoundError, ProcessLookupError):
-        return []
-    return kids + [g for k in kids for g in children(k)]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=100_000)
@@ -99,7 +78,7 @@ def main() -> None:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         samples: list[tuple[float, float]] = []
         while proc.poll() is None:
-            samples.append((time.perf_counter() - started, rss_mb(proc.pid)))
+            samples.append((time.perf_counter() - started, tree_memory_mb(proc.pid)))
             time.sleep(args.every)
         seconds = time.perf_counter() - started
     if proc.returncode != 0:

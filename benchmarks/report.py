@@ -1,7 +1,10 @@
-"""How the benchmark scripts print their figures: one JSON line (--json), or one aligned line per figure."""
+"""What the benchmark scripts share: printing their figures (one JSON line with --json, or one aligned line per
+figure), and the memory of a process with its descendants (a run and its spaCy workers, a server and its workers)."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 
@@ -12,3 +15,36 @@ def print_result(result: dict[str, Any], as_json: bool, width: int = 18) -> None
         return
     for key, value in result.items():
         print(f"{key:<{width}} {value}")
+
+
+def process_tree(pid: int) -> list[int]:
+    """pid and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo += children.get(p, [])
+    return tree
+
+
+def tree_memory_mb(pid: int, field: str = "VmRSS") -> float:
+    """A /proc status memory field (VmRSS: resident now; VmHWM: peak resident) summed over the process and its
+    descendants, in MB."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith(field + ":"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
