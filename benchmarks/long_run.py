@@ -87,7 +87,7 @@ def main() -> None:
     median = statistics.median(later) if later else 0.0
     result = {"articles": args.articles, "seconds": round(seconds, 1),
               "articles_per_s": round(args.articles / seconds, 2), "samples": len(samples),
-              "rss_first_mb": round(samples[0][1]) if samples else None, "rss_median_mb": round(median),
+              "rss_first_mb": round(next((m for _, m in samples if m > 0), 0)), "rss_median_mb": round(median),
               "rss_min_mb": round(min(later)) if later else None, "rss_max_mb": round(max(later)) if later else None,
               "flat_within_10pct": bool(later) and max(later) <= 1.1 * median and min(later) >= 0.9 * median}
     print_result(result, args.json, width=20)
