@@ -176,9 +176,12 @@ def extract(paths: tuple[str, ...], fmt: str, processes: int, max_bytes: int, ve
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="DuckDB file (created if missing).")
 @click.option("--processes", default=2, show_default=True, help="spaCy worker processes.")
-@click.option("--batch-size", default=16, show_default=True)
+@click.option("--batch-size", default=16, show_default=True,
+              help="Articles per spaCy batch and per stored transaction (where a killed run resumes from).")
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Skip inputs larger than this.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--no-fuse", is_flag=True,
+              help="Store only; fuse later with `eventwire clusters --refuse` (loading a corpus in several runs).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: spaCy processes on this machine; dask: Dask workers (a LocalCluster, or --scheduler).")
 @click.option("--scheduler", default=None, help="With --engine dask: the address of a running Dask scheduler.")
@@ -186,8 +189,7 @@ def extract(paths: tuple[str, ...], fmt: str, processes: int, max_bytes: int, ve
               help="With --engine dask and no --scheduler: worker processes of the LocalCluster.")
 @VERBS_OPTION
 def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_bytes: int, quiet: bool,
-        engine: str, scheduler: str | None, workers: int,
-        verbs: tuple[str, ...]) -> None:
+        no_fuse: bool, engine: str, scheduler: str | None, workers: int, verbs: tuple[str, ...]) -> None:
     """Ingest articles into DuckDB; documents already stored (same content hash) are skipped."""
     from tqdm import tqdm
 
@@ -199,7 +201,7 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
         from eventwire.dask_engine import run_dask
 
         counts = run_dask(paths, db, workers=workers, scheduler=scheduler, batch_size=batch_size,
-                          max_bytes=max_bytes, on_error=_say_skipped)
+                          max_bytes=max_bytes, on_error=_say_skipped, fuse=not no_fuse)
         if not quiet:
             click.echo(f"dask: {counts['added']} documents added ({counts['skipped']} already stored), "
                        f"{counts['events']} events, {counts['errors']} inputs failed, {counts['partitions']} "
@@ -236,15 +238,25 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
             _say_skipped(err)
             record(err)
 
-        for doc, events in pipe.process(fresh, on_error=failed):
-            if store.add(doc, events):
-                added += 1
-                n_events += len(events)
-            else:
-                skipped += 1
-            bar.update(1)
+        pending: list = []
+
+        def flush() -> None:  # one transaction per batch: the run's checkpoint
+            nonlocal added, skipped, n_events
+            for (_doc, events), new in zip(pending, store.add_many(pending)):
+                added += new
+                skipped += not new
+                n_events += len(events) if new else 0
+            bar.update(len(pending))
+            pending.clear()
+
+        for pair in pipe.process(fresh, on_error=failed):
+            pending.append(pair)
+            if len(pending) >= batch_size:
+                flush()
+        flush()
         bar.close()
-        n_clusters = store.fuse() if added or not quiet else None  # the happenings, across all stored articles
+        # the happenings, across all stored articles
+        n_clusters = store.fuse() if (added or not quiet) and not no_fuse else None
         if not quiet:
             click.echo(_summary(store, db, added, n_events, len(errors)))
             if n_clusters is not None:

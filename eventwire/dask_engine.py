@@ -2,7 +2,7 @@
 processes (spaCy and the registries loaded once per worker), and merged into DuckDB by one writer.
 
 Each worker writes its partition's documents and events as a Parquet part under ``DB.parts/run-<id>/``; the
-client, the only process that opens the database, adds each part through `Store.add` (so the rows are the
+client, the only process that opens the database, adds each part through `Store.add_many` (so the rows are the
 ones `eventwire run` writes, and documents already stored are skipped), then fuses once.
 The parts folder must be visible to the client and the workers (a LocalCluster, or a shared filesystem).
 """
@@ -127,11 +127,12 @@ def _partitions(documents: Iterable[Document], size: int) -> Iterator[list[Docum
 def run_dask(paths: Iterable[str], db_path: str | Path, workers: int = 2, scheduler: str | None = None,
              batch_size: int = 32, max_bytes: int = MAX_BYTES,
              on_error: Callable[[ReadError], None] | None = None, keep_parts: bool = False,
-             parts: bool = True) -> dict[str, Any]:
+             parts: bool = True, fuse: bool = True) -> dict[str, Any]:
     """Ingest articles into DuckDB like `eventwire run`, with spaCy running on Dask workers: a LocalCluster of
     `workers` processes, or the scheduler at `scheduler`. Counts: documents added and skipped (already
     stored), events added, inputs that failed (read or extraction), partitions, seconds. `parts=False`: workers
-    return their records instead of writing Parquet parts (no shared folder needed); `keep_parts`: keep them."""
+    return their records instead of writing Parquet parts (no shared folder needed); `keep_parts`: keep them;
+    `fuse=False`: store only (`eventwire clusters --refuse` fuses later)."""
     from dask.distributed import Client, LocalCluster
 
     from eventwire.ingest import read_inputs
@@ -176,12 +177,11 @@ def run_dask(paths: Iterable[str], db_path: str | Path, workers: int = 2, schedu
                     return
                 for source, reason in result["failures"]:
                     record(ReadError(source, reason))
-                for document, events in _read_part(result):
-                    if store.add(document, events):
-                        counts["added"] += 1
-                        counts["events"] += len(events)
-                    else:  # the same article twice in this run
-                        counts["skipped"] += 1
+                pairs = list(_read_part(result))
+                for (_document, events), new in zip(pairs, store.add_many(pairs)):  # one transaction a part
+                    counts["added"] += new
+                    counts["events"] += len(events) if new else 0
+                    counts["skipped"] += not new  # the same article twice in this run
                 if result["part"] is not None and not keep_parts:
                     os.remove(result["part"])
 
@@ -198,7 +198,7 @@ def run_dask(paths: Iterable[str], db_path: str | Path, workers: int = 2, schedu
                     merge(*in_flight.popleft())
             while in_flight:
                 merge(*in_flight.popleft())
-            if counts["added"]:
+            if counts["added"] and fuse:
                 store.fuse()  # once, across all stored articles
     finally:
         client.close()

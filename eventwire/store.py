@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -30,38 +31,56 @@ EVENT_COLUMNS = """
     cluster_articles INTEGER, actor_ids VARCHAR[], recipient_ids VARCHAR[]"""
 EVENT_NAMES = [c.split()[0] for c in EVENT_COLUMNS.replace("\n", " ").split(",") if c.strip()]
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
+DOCUMENT_COLUMNS = """
     id VARCHAR PRIMARY KEY, path VARCHAR, url VARCHAR, title VARCHAR, outlet VARCHAR,
     published VARCHAR, published_precision VARCHAR, published_evidence VARCHAR,
-    source_format VARCHAR, text VARCHAR, removed_lines JSON, captions JSON, ingested_at TIMESTAMP
+    source_format VARCHAR, text VARCHAR, removed_lines JSON, captions JSON, ingested_at TIMESTAMP"""
+EVENT_ACTOR_COLUMNS = """
+    event_id VARCHAR NOT NULL, role VARCHAR NOT NULL, name VARCHAR, text VARCHAR, actor_id VARCHAR,
+    country VARCHAR, sector VARCHAR"""
+ACTOR_MENTION_COLUMNS = """
+    document_id VARCHAR NOT NULL, span_start INTEGER, span_end INTEGER, text VARCHAR, actor_id VARCHAR,
+    name VARCHAR, country VARCHAR, sector VARCHAR, type VARCHAR, provisional BOOLEAN, reason VARCHAR,
+    sentence VARCHAR"""
+CLUSTER_COLUMNS = """
+    id VARCHAR PRIMARY KEY, event_type VARCHAR, quad_class INTEGER, date VARCHAR, date_end VARCHAR,
+    lat DOUBLE, lon DOUBLE, mentions INTEGER, articles INTEGER, sources INTEGER, corroboration DOUBLE,
+    record JSON"""
+CLUSTER_MEMBER_COLUMNS = """
+    cluster_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL, document_id VARCHAR NOT NULL, source VARCHAR"""
+CONTRADICTION_COLUMNS = """
+    kind VARCHAR, window_start VARCHAR, window_end VARCHAR, record JSON"""
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS documents ({DOCUMENT_COLUMNS}
 );
 CREATE TABLE IF NOT EXISTS events ({EVENT_COLUMNS}
 );
-CREATE TABLE IF NOT EXISTS event_actors (
-    event_id VARCHAR NOT NULL, role VARCHAR NOT NULL, name VARCHAR, text VARCHAR, actor_id VARCHAR,
-    country VARCHAR, sector VARCHAR
+CREATE TABLE IF NOT EXISTS event_actors ({EVENT_ACTOR_COLUMNS}
 );
-CREATE TABLE IF NOT EXISTS actor_mentions (
-    document_id VARCHAR NOT NULL, span_start INTEGER, span_end INTEGER, text VARCHAR, actor_id VARCHAR,
-    name VARCHAR, country VARCHAR, sector VARCHAR, type VARCHAR, provisional BOOLEAN, reason VARCHAR,
-    sentence VARCHAR
+CREATE TABLE IF NOT EXISTS actor_mentions ({ACTOR_MENTION_COLUMNS}
 );
 CREATE TABLE IF NOT EXISTS read_errors (
     source VARCHAR, reason VARCHAR, recorded_at TIMESTAMP
 );
-CREATE TABLE IF NOT EXISTS clusters (
-    id VARCHAR PRIMARY KEY, event_type VARCHAR, quad_class INTEGER, date VARCHAR, date_end VARCHAR,
-    lat DOUBLE, lon DOUBLE, mentions INTEGER, articles INTEGER, sources INTEGER, corroboration DOUBLE,
-    record JSON
+CREATE TABLE IF NOT EXISTS clusters ({CLUSTER_COLUMNS}
 );
-CREATE TABLE IF NOT EXISTS cluster_members (
-    cluster_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL, document_id VARCHAR NOT NULL, source VARCHAR
+CREATE TABLE IF NOT EXISTS cluster_members ({CLUSTER_MEMBER_COLUMNS}
 );
-CREATE TABLE IF NOT EXISTS contradictions (
-    kind VARCHAR, window_start VARCHAR, window_end VARCHAR, record JSON
+CREATE TABLE IF NOT EXISTS contradictions ({CONTRADICTION_COLUMNS}
 );
-""".replace("{EVENT_COLUMNS}", EVENT_COLUMNS)
+"""
+
+
+@lru_cache(maxsize=None)
+def _arrow_fields(columns: str) -> list[tuple[str, Any]]:
+    """(name, Arrow type) of each column of a table definition above."""
+    import pyarrow as pa
+
+    types = {"VARCHAR": pa.string(), "JSON": pa.string(), "INTEGER": pa.int32(), "DOUBLE": pa.float64(),
+             "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"), "VARCHAR[]": pa.list_(pa.string())}
+    return [(name, types[kind]) for name, kind, *_ in
+            (c.split() for c in columns.replace("\n", " ").split(",") if c.strip())]
 
 
 @dataclass
@@ -107,45 +126,76 @@ class Store:
 
     def add(self, document: Document, events: list[Event]) -> bool:
         """Store a document and its events atomically; False (and nothing written) if it was already there."""
+        return self.add_many([(document, events)])[0]
+
+    def add_many(self, batch: list[tuple[Document, list[Event]]]) -> list[bool]:
+        """Store a batch of documents with their events in one transaction (a checkpoint: after a crash the
+        whole batch is there or none of it); for each, whether it was new. A document already stored, or
+        twice in the batch, is written once. The rows go in as Arrow tables, one insert per table: DuckDB
+        takes a column batch some fifty times faster than the same rows one `executemany` parameter set at
+        a time."""
+        if not batch:
+            return []
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         self.con.execute("BEGIN TRANSACTION")
         try:
-            if self.has_document(document.id):
-                self.con.execute("ROLLBACK")
-                return False
-            d = document
-            self.con.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [d.id, d.path, d.url, d.title, d.outlet, d.published, d.published_precision,
-                 d.published_evidence, d.source_format, d.text,
-                 json.dumps([{"text": r.text, "reason": r.reason} for r in d.removed_lines]),
-                 json.dumps(d.captions), now])
-            rows, actor_rows = [], []
-            for e in events:
-                rec = e.to_dict()
-                loc = e.location
-                rows.append([e.id, d.id, e.event_type, e.mode, e.quad_class, e.cameo, e.acled_event_type,
-                             e.acled_sub_event_type, e.modality, rec["date"], rec["date_end"],
-                             rec["date_precision"], loc.name if loc else None, loc.lat if loc else None,
-                             loc.lon if loc else None, loc.country_code if loc else None, e.text, e.span[0],
-                             e.span[1], e.confidence, json.dumps(rec, ensure_ascii=False), rec["date_anchor"]])
-                for role, refs in (("actor", e.actor), ("recipient", e.recipient)):
-                    actor_rows += [[e.id, role, a.name, a.text, a.id, a.country, a.sector] for a in refs]
-            if rows:
-                self.con.executemany(f"INSERT OR IGNORE INTO events ({', '.join(EVENT_NAMES[:22])}) VALUES "
-                                     f"({', '.join('?' * 22)})", rows)
-            if actor_rows:
-                self.con.executemany("INSERT INTO event_actors VALUES (?, ?, ?, ?, ?, ?, ?)", actor_rows)
-            mentions = [[d.id, m.start, m.end, m.actor.text, m.actor.id, m.actor.name, m.actor.country,
-                         m.actor.sector, m.actor.type, m.actor.provisional, m.actor.reason, m.sentence]
-                        for m in d.actors]
-            if mentions:
-                self.con.executemany("INSERT INTO actor_mentions VALUES (" + ", ".join("?" * 12) + ")", mentions)
+            ids = list({d.id for d, _ in batch})
+            stored = {i for (i,) in self.con.execute("SELECT id FROM documents WHERE id IN (SELECT unnest(?))",
+                                                     [ids]).fetchall()}
+            new: list[bool] = []
+            documents, rows, actor_rows, mentions = [], [], [], []
+            event_ids: set[str] = set()
+            for d, events in batch:
+                new.append(d.id not in stored)
+                if d.id in stored:
+                    continue
+                stored.add(d.id)
+                documents.append([d.id, d.path, d.url, d.title, d.outlet, d.published, d.published_precision,
+                                  d.published_evidence, d.source_format, d.text,
+                                  json.dumps([{"text": r.text, "reason": r.reason} for r in d.removed_lines]),
+                                  json.dumps(d.captions), now])
+                for e in events:
+                    if e.id in event_ids:
+                        continue
+                    event_ids.add(e.id)
+                    rec = e.to_dict()
+                    loc = e.location
+                    rows.append([e.id, d.id, e.event_type, e.mode, e.quad_class, e.cameo, e.acled_event_type,
+                                 e.acled_sub_event_type, e.modality, rec["date"], rec["date_end"],
+                                 rec["date_precision"], loc.name if loc else None, loc.lat if loc else None,
+                                 loc.lon if loc else None, loc.country_code if loc else None, e.text, e.span[0],
+                                 e.span[1], e.confidence, json.dumps(rec, ensure_ascii=False), rec["date_anchor"]])
+                    for role, refs in (("actor", e.actor), ("recipient", e.recipient)):
+                        actor_rows += [[e.id, role, a.name, a.text, a.id, a.country, a.sector] for a in refs]
+                mentions += [[d.id, m.start, m.end, m.actor.text, m.actor.id, m.actor.name, m.actor.country,
+                              m.actor.sector, m.actor.type, m.actor.provisional, m.actor.reason, m.sentence]
+                             for m in d.actors]
+            self._insert("documents", DOCUMENT_COLUMNS, documents)
+            self._insert("events", EVENT_COLUMNS, rows, or_ignore=True)
+            self._insert("event_actors", EVENT_ACTOR_COLUMNS, actor_rows)
+            self._insert("actor_mentions", ACTOR_MENTION_COLUMNS, mentions)
             self.con.execute("COMMIT")
-            return True
+            return new
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+
+    def _insert(self, table: str, columns: str, rows: list[list[Any]], or_ignore: bool = False) -> None:
+        """Insert rows (in the order of `columns`' leading fields) as one Arrow table."""
+        if not rows:
+            return
+        import pyarrow as pa
+
+        fields = _arrow_fields(columns)[:len(rows[0])]
+        data = pa.Table.from_arrays([pa.array(list(col), type=t) for (_, t), col in zip(fields, zip(*rows))],
+                                    names=[n for n, _ in fields])
+        names = ", ".join(n for n, _ in fields)
+        self.con.register("_batch", data)
+        try:
+            self.con.execute(f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {table} ({names}) "
+                             f"SELECT {names} FROM _batch")
+        finally:
+            self.con.unregister("_batch")
 
     def fuse(self) -> int:
         """Cluster every stored event into happenings (``eventwire.fuse``) and replace the clusters tables with
@@ -163,10 +213,9 @@ class Store:
             self.con.execute("DELETE FROM cluster_members")
             self.con.execute("DELETE FROM clusters")
             self.con.execute("DELETE FROM contradictions")
-            if disputes:
-                self.con.executemany("INSERT INTO contradictions VALUES (?, ?, ?, ?)",
-                                     [[d["kind"], d["window"]["start"], d["window"]["end"],
-                                       json.dumps(d, ensure_ascii=False)] for d in disputes])
+            self._insert("contradictions", CONTRADICTION_COLUMNS,
+                         [[d["kind"], d["window"]["start"], d["window"]["end"], json.dumps(d, ensure_ascii=False)]
+                          for d in disputes])
             rows, members = [], []
             for c in clusters:
                 rec = c.to_dict()
@@ -176,9 +225,8 @@ class Store:
                              json.dumps(rec, ensure_ascii=False)])
                 members += [[c.id, m["id"], m["document"]["id"], source_of.get(m["document"]["id"])]
                             for m in c.members]
-            if rows:
-                self.con.executemany("INSERT INTO clusters VALUES (" + ", ".join("?" * 12) + ")", rows)
-                self.con.executemany("INSERT INTO cluster_members VALUES (?, ?, ?, ?)", members)
+            self._insert("clusters", CLUSTER_COLUMNS, rows)
+            self._insert("cluster_members", CLUSTER_MEMBER_COLUMNS, members)
             self._organise()
             self.con.execute("COMMIT")
         except Exception:

@@ -86,6 +86,23 @@ def test_run_is_idempotent_and_records_bad_input(tmp_path):
     check_actor_commands(tmp_path, db)
 
 
+def test_run_without_fusion_then_fuse(tmp_path):
+    """`run --no-fuse` stores articles only (a corpus loaded in several runs); `clusters --refuse` fuses them."""
+    db = tmp_path / "ew.duckdb"
+    p = ew("run", str(EXAMPLES / "2015-05-12_nusra_attacks_is.txt"), str(EXAMPLES / "2015-05-15_nusra_sought_is_help.txt"),
+           "--db", str(db), "--no-fuse")
+    assert p.returncode == 0, p.stderr
+    assert "fusion:" not in p.stdout and "2 new documents" in p.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        events, clusters = con.execute("SELECT (SELECT count(*) FROM events), "
+                                       "(SELECT count(*) FROM clusters)").fetchone()
+    assert events > 0 and clusters == 0
+    fused = ew("clusters", "--db", str(db), "--refuse", "--format", "jsonl")
+    assert fused.returncode == 0, fused.stderr
+    records = [json.loads(line) for line in fused.stdout.splitlines()]
+    assert records and sum(r["mentions"] for r in records) == events  # every event in one happening
+
+
 def check_actor_commands(tmp_path, db):
     """`eventwire actors`: registry actors with counts, search by alias, provisional actors, promotion."""
     listed = [json.loads(line) for line in ew("actors", "--db", str(db), "--format", "jsonl").stdout.splitlines()]

@@ -75,3 +75,37 @@ def test_killed_runs_resume_to_the_same_database(tmp_path: Path) -> None:
     assert docs == expected[0]  # none lost
     assert events == expected[1]  # the same events, record for record
     assert _run(db) == 0 and _contents(db) == (docs, events, rows)  # a further run changes nothing
+
+
+def test_a_stored_batch_is_whole_or_absent(tmp_path: Path, pipeline) -> None:
+    """`Store.add_many` is the run's checkpoint: a batch is written in one transaction, each document once."""
+    import dataclasses
+
+    from eventwire.model import Document, content_id
+    from eventwire.store import Store
+
+    texts = ["Syrian government forces shelled rebel positions in Douma on Tuesday, killing four fighters.",
+             "Islamic State fighters seized the town of Palmyra on May 21, 2015 after a week of clashes.",
+             "Turkish troops attacked Kurdish YPG positions near Afrin on Sunday, the group said."]
+    docs = [Document(id=content_id(t), text=t, published="2015-05-25", outlet="Wire") for t in texts]
+    pairs = [(d, events) for d, events in zip(docs, pipeline.extract_texts((t, "2015-05-25") for t in texts))]
+    assert all(events for _, events in pairs)
+    db = tmp_path / "batch.duckdb"
+    with Store(db) as store:
+        assert store.add_many([pairs[0]]) == [True]
+        # already stored, new, and the new one again within the batch
+        assert store.add_many([pairs[0], pairs[1], pairs[1]]) == [False, True, False]
+        # a batch failing on its last row (an event with no type) leaves nothing of itself behind
+        bad_event = dataclasses.replace(pairs[2][1][0], id="bad", event_type=None)
+        try:
+            store.add_many([pairs[2], (dataclasses.replace(docs[2], id="other", text="other"), [bad_event])])
+        except Exception:  # noqa: BLE001 - DuckDB's constraint error, whichever class it is
+            pass
+        else:
+            raise AssertionError("a NULL event type was stored")
+        counts = [store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("documents", "events", "actor_mentions")]
+        ids = {i for (i,) in store.con.execute("SELECT id FROM documents").fetchall()}
+    assert ids == {docs[0].id, docs[1].id}
+    assert counts[1] == len(pairs[0][1]) + len(pairs[1][1])  # the failed batch's events are not there either
+    assert counts[2] == len(docs[0].actors) + len(docs[1].actors)
