@@ -11,13 +11,14 @@ independent sources and the modality each reports it with.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from eventwire.geo import haversine_km
 
@@ -513,6 +514,21 @@ def _days_between(a: dict[str, Any], b: dict[str, Any]) -> int | None:
     return max((wb[0] - wa[1]).days, (wa[0] - wb[1]).days, 0)
 
 
+def _close_in_time(recs: list[dict[str, Any]], days: int) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every pair of records whose dates (`_when`) lie at most `days` apart, the lower id first; undated records
+    pair with none. A sweep over start dates keeps only the ranges still open, so a place or a pair of parties
+    with thousands of records over years costs the pairs near in time, not all pairs."""
+    dated = sorted(((when, r) for r in recs if (when := _when(r))), key=lambda x: (x[0][0], x[1]["id"]))
+    open_: list[tuple[int, int]] = []  # (last day, index into dated), soonest-ending first
+    for k, ((start, end), rec) in enumerate(dated):
+        while open_ and open_[0][0] + days < start.toordinal():
+            heapq.heappop(open_)
+        for _, j in open_:
+            other = dated[j][1]
+            yield (other, rec) if other["id"] < rec["id"] else (rec, other)
+        heapq.heappush(open_, (end.toordinal(), k))
+
+
 def _km(a: dict[str, Any], b: dict[str, Any]) -> float | None:
     la, lb = a.get("location") or {}, b.get("location") or {}
     if la.get("lat") is None or lb.get("lat") is None or "country" in (la.get("precision"), lb.get("precision")):
@@ -549,15 +565,13 @@ def contradictions(records: Iterable[dict[str, Any]], clusters: list[Cluster],
                 if a != b:
                     by_pair[frozenset((a, b))].append(rec)
     for pair, recs in by_pair.items():
-        hostile = [r for r in recs if r["event_type"] in HOSTILE]
-        friendly = [r for r in recs if r["event_type"] in FRIENDLY]
         hostile_side: dict[str, dict[str, Any]] = {}
         friendly_side: dict[str, dict[str, Any]] = {}
-        for h in hostile:
-            for f in friendly:
-                days = _days_between(h, f)
-                if days is not None and days <= CONTRADICTION_WINDOW_DAYS and _apart(h, f, source_of):
-                    hostile_side[h["id"]], friendly_side[f["id"]] = h, f
+        for x, y in _close_in_time([r for r in recs if r["event_type"] in HOSTILE | FRIENDLY],
+                                   CONTRADICTION_WINDOW_DAYS):
+            h, f = (x, y) if x["event_type"] in HOSTILE else (y, x)
+            if h["event_type"] in HOSTILE and f["event_type"] in FRIENDLY and _apart(h, f, source_of):
+                hostile_side[h["id"]], friendly_side[f["id"]] = h, f
         if hostile_side:
             a, b = sorted(pair)
             add("cooperation_and_conflict", pair, [*hostile_side.values(), *friendly_side.values()],
@@ -615,7 +629,7 @@ def contradictions(records: Iterable[dict[str, Any]], clusters: list[Cluster],
         loc = rec.get("location") or {}
         if loc.get("lat") is not None:
             cells[(math.floor(loc["lat"] * 2), math.floor(loc["lon"] * 2))].append(rec)
-    pairs = ((cell[i], b) for cell in cells.values() for i in range(len(cell)) for b in cell[i + 1:])
+    pairs = (pair for cell in cells.values() for pair in _close_in_time(cell, CONTRADICTION_WINDOW_DAYS))
     for a, b in pairs:
         if not _apart(a, b, source_of) or _ids(a.get("actor")) & _ids(b.get("actor")):
             continue
