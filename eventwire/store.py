@@ -29,7 +29,6 @@ EVENT_COLUMNS = """
     text VARCHAR, span_start INTEGER, span_end INTEGER, confidence DOUBLE, record JSON,
     date_anchor VARCHAR, cluster_id VARCHAR, cluster_sources INTEGER, cluster_mentions INTEGER,
     cluster_articles INTEGER, actor_ids VARCHAR[], recipient_ids VARCHAR[]"""
-EVENT_NAMES = [c.split()[0] for c in EVENT_COLUMNS.replace("\n", " ").split(",") if c.strip()]
 
 DOCUMENT_COLUMNS = """
     id VARCHAR PRIMARY KEY, path VARCHAR, url VARCHAR, title VARCHAR, outlet VARCHAR,
@@ -72,6 +71,14 @@ CREATE TABLE IF NOT EXISTS contradictions ({CONTRADICTION_COLUMNS}
 """
 
 
+def _columns(columns: str) -> list[tuple[str, str]]:
+    """(name, SQL type) of each column of a table definition above."""
+    return [(name, kind) for name, kind, *_ in (c.split() for c in columns.replace("\n", " ").split(",") if c.strip())]
+
+
+EVENT_NAMES = [name for name, _ in _columns(EVENT_COLUMNS)]
+
+
 @lru_cache(maxsize=None)
 def _arrow_fields(columns: str) -> list[tuple[str, Any]]:
     """(name, Arrow type) of each column of a table definition above."""
@@ -79,8 +86,7 @@ def _arrow_fields(columns: str) -> list[tuple[str, Any]]:
 
     types = {"VARCHAR": pa.string(), "JSON": pa.string(), "INTEGER": pa.int32(), "DOUBLE": pa.float64(),
              "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"), "VARCHAR[]": pa.list_(pa.string())}
-    return [(name, types[kind]) for name, kind, *_ in
-            (c.split() for c in columns.replace("\n", " ").split(",") if c.strip())]
+    return [(name, types[kind]) for name, kind in _columns(columns)]
 
 
 @dataclass
@@ -190,12 +196,11 @@ class Store:
         data = pa.Table.from_arrays([pa.array(list(col), type=t) for (_, t), col in zip(fields, zip(*rows))],
                                     names=[n for n, _ in fields])
         names = ", ".join(n for n, _ in fields)
+        # not unregistered when the insert fails: in the aborted transaction that would raise and hide the
+        # insert's own error (the next batch's register replaces the view)
         self.con.register("_batch", data)
-        try:
-            self.con.execute(f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {table} ({names}) "
-                             f"SELECT {names} FROM _batch")
-        finally:
-            self.con.unregister("_batch")
+        self.con.execute(f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {table} ({names}) SELECT {names} FROM _batch")
+        self.con.unregister("_batch")
 
     def fuse(self) -> int:
         """Cluster every stored event into happenings (``eventwire.fuse``) and replace the clusters tables with
