@@ -36,15 +36,18 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
+def process_memory_mb(pid: int, field: str = "VmRSS") -> float:
+    """A /proc status memory field (VmRSS: resident now; VmHWM: peak resident) of one process, in MB (0 once it
+    has ended)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def tree_memory_mb(pid: int, field: str = "VmRSS") -> float:
-    """A /proc status memory field (VmRSS: resident now; VmHWM: peak resident) summed over the process and its
-    descendants, in MB."""
-    total = 0
-    for p in process_tree(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith(field + ":"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    """`process_memory_mb` summed over the process and its descendants."""
+    return sum(process_memory_mb(p, field) for p in process_tree(pid))

@@ -225,10 +225,18 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
 
         def fresh_documents():
             nonlocal n_seen
+            def unstored(docs: list) -> list:
+                stored = store.stored([d.id for d in docs])
+                return [d for d in docs if d.id not in stored]
+
+            read: list = []
             for d in _read(paths, max_bytes, on_error=record):
                 n_seen += 1  # read fine, whether new or already stored
-                if not store.has_document(d.id):
-                    yield d
+                read.append(d)
+                if len(read) >= 64:  # the database is asked about them together
+                    yield from unstored(read)
+                    read = []
+            yield from unstored(read)
 
         fresh = fresh_documents()
         pipe = _pipeline(processes, batch_size, verbs)

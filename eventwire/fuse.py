@@ -369,10 +369,19 @@ def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]
         else:
             copies[key] = i
 
-    # the surest pairs first, so that a doubtful pair cannot bar a sure one through the checks above
+    # the surest pairs first, so that a doubtful pair cannot bar a sure one through the checks above. A pair
+    # shares blocks of at most two consecutive weeks (``_blocks``), so going through the blocks week by week
+    # the pairs already scored need remembering for this week and the last only, not for the whole run
     seen: set[tuple[int, int]] = set()
+    seen_last_week: set[tuple[int, int]] = set()
     candidates: list[tuple[float, tuple[int, int]]] = []
-    for members in _blocks(records).values():
+    blocks = _blocks(records)
+    week = None
+    for block in sorted(blocks, key=lambda b: (b[-1] is None, b[-1] or 0)):
+        if block[-1] != week:
+            seen_last_week = seen if week is not None and block[-1] == week + 1 else set()
+            seen, week = set(), block[-1]
+        members = blocks[block]
         if len(members) > 400:  # a party in hundreds of mentions a week: compare neighbours in time only
             members = sorted(members, key=lambda i: (_when(records[i]) or (date.min, date.min))[0])
             pairs = ((members[k], members[j]) for k in range(len(members))
@@ -381,7 +390,7 @@ def fuse(records: Iterable[dict[str, Any]], documents: dict[str, dict[str, Any]]
             pairs = ((members[k], members[j]) for k in range(len(members)) for j in range(k + 1, len(members)))
         for i, j in pairs:
             key = (i, j) if i < j else (j, i)
-            if key not in seen:
+            if key not in seen and key not in seen_last_week:
                 seen.add(key)
                 score = pair_score(records[i], records[j])
                 if score >= threshold:

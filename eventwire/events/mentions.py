@@ -108,6 +108,7 @@ class MentionResolver:
         self.generic = _generic_actors()
         self._trigger_words = frozenset(lemma for lemma, _pos in self.lex.triggers)
         self._hashes: dict[int, Any] = {}
+        self._columns_of: tuple[Doc, list[int], list[int]] | None = None  # the last article's forms and lemmas
         self._known_places: dict[str, bool] = {}  # names the gazetteer knows, asked once per name
 
     def mentions(self, doc: Doc, published: str | None, publisher: str | None = None) -> Mentions:
@@ -384,20 +385,24 @@ class MentionResolver:
                 m.named_at.pop(i, None)
 
     def _where(self, doc: Doc, words, lemma: bool = False) -> list[Token]:
-        """The tokens whose lower-case form (or, with ``lemma``, lemma) is one of ``words``, in order. One
-        array comparison instead of a walk over every token, which costs a Python object per token."""
-        import numpy
-
+        """The tokens whose lower-case form (or, with ``lemma``, lemma) is one of ``words``, in order. The
+        article's forms are read once per article as integers (a Python object per token costs more), and most
+        word lists meet none of them, which one set intersection tells."""
         key = id(words)
         if key not in self._hashes:
             strings = doc.vocab.strings
             forms = {w for word in words for w in (word, word.lower(), word.capitalize(), word.upper())}
-            self._hashes[key] = (words, numpy.array(sorted(strings.add(w) for w in forms), dtype="uint64"))
+            self._hashes[key] = (words, frozenset(strings.add(w) for w in forms))
         hashes = self._hashes[key][1]
-        columns = doc.to_array(["LOWER", "LEMMA"] if lemma else ["LOWER"])
-        columns = columns.reshape(len(doc), -1)
-        hit = numpy.isin(columns, hashes).any(axis=1)
-        return [doc[int(i)] for i in numpy.flatnonzero(hit)]
+        if self._columns_of is None or self._columns_of[0] is not doc:
+            columns = doc.to_array(["LOWER", "LEMMA"])
+            self._columns_of = (doc, columns[:, 0].tolist(), columns[:, 1].tolist())
+        _, lower, lemmas = self._columns_of
+        if hashes.isdisjoint(lower) and (not lemma or hashes.isdisjoint(lemmas)):
+            return []
+        if lemma:
+            return [doc[i] for i, (a, b) in enumerate(zip(lower, lemmas)) if a in hashes or b in hashes]
+        return [doc[i] for i, a in enumerate(lower) if a in hashes]
 
     def _acronyms(self, doc: Doc, m: Mentions) -> None:
         """Acronyms the article defines ("the Liberian Peace Council (LPC)") name that actor everywhere in
