@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -403,24 +402,6 @@ def test_alias_collisions_are_recorded(tmp_path: Path) -> None:
                      encoding="utf-8")
     reg = ActorRegistry.load([clash])
     assert any("party of god" in p and "OTHER_PARTY" in p for p in reg.problems)
-
-
-# ------------------------------------------------------------------------------------------- speed
-def test_load_and_resolve_speed(reg: ActorRegistry) -> None:
-    start = time.perf_counter()
-    ActorRegistry.load()
-    assert time.perf_counter() - start < 1.0
-    surfaces = ["Syrian army", "the Syrian regime", "Hezbollah fighters", "Nusra Front", "US forces",
-                "Reuters", "the northern Lebanese city", "Islamic State"]
-    for s in surfaces:
-        reg.resolve(s, "2015-05-12")
-    start = time.perf_counter()
-    n = 0
-    for _ in range(2_000):
-        for s in surfaces:
-            reg.resolve(s, "2015-05-12")
-            n += 1
-    assert n / (time.perf_counter() - start) > 50_000
 
 
 # ------------------------------------------------------------------------------------------- PLOVER gold

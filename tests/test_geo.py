@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -257,12 +256,10 @@ def test_missing_source_file_is_a_clear_error(tmp_path: Path) -> None:
 
 # --- speed and accuracy ---------------------------------------------------------------------------------------------
 
-def test_cached_index_loads_fast(gazetteer: Gazetteer) -> None:
-    started = time.perf_counter()
-    loaded = Gazetteer.load()  # the cache exists now: this is the load every later process pays
-    elapsed = time.perf_counter() - started
+def test_cached_index_loads_the_same_places(gazetteer: Gazetteer) -> None:
+    loaded = Gazetteer.load()  # the cache exists now: this is the load every later process makes
     assert len(loaded) == len(gazetteer) > 230_000
-    assert elapsed < 2.5, f"loading the cached gazetteer took {elapsed:.2f} s"
+    # its speed is measured by benchmarks/gazetteer.py
 
 
 def _geovirus_share_within(gazetteer: Gazetteer, use_document: bool) -> tuple[int, int]:
