@@ -611,18 +611,37 @@ def contradictions(records: Iterable[dict[str, Any]], clusters: list[Cluster],
     # "had not hit Islamic State fighters" / "the jets hit three towns"), and could report the same happening
     # (whether or not fusion put the two in one cluster: an unnamed "pro-government forces" joins no cluster)
     cluster_of = {m["id"]: c.id for c in clusters for m in c.members}
-    reports: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    # the reports of a type by week, also by whom they name as recipient and by the sides of their actors: a
+    # denial is compared only with the reports that can pass the checks below (sharing a named recipient;
+    # of its cluster, or sharing an actor's side or naming actors of no side), not with every report of its weeks
+    reports: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for rec in records:
         when = _when(rec)
         if rec.get("modality") not in UNCLAIMED and when:
-            reports[(rec["event_type"], when[0].toordinal() // 7)].append(rec)
+            key = (rec["event_type"], when[0].toordinal() // 7)
+            reports[key].append(rec)
+            for name in _named(rec.get("recipient")):
+                reports[(*key, "to", name)].append(rec)
+            sides = {x for r in rec.get("actor") or [] if (x := _side(r))}
+            for side in sides or ([None] if rec.get("actor") else []):
+                reports[(*key, "by", side)].append(rec)
+    members = {c.id: c.members for c in clusters}
     for d in records:
         when = _when(d)
         if not _denial(d) or not when or not (_named(d.get("actor")) or _named(d.get("recipient"))):
             continue
         week = when[0].toordinal() // 7
-        others = [s for w in (week - 1, week, week + 1) for s in reports.get((d["event_type"], w), [])
-                  if _apart(d, s, source_of) and _same_named(d.get("recipient"), s.get("recipient"))
+        weeks = [(d["event_type"], w) for w in (week - 1, week, week + 1)]
+        pool = {s["id"]: s for key in weeks for s in reports.get(key, [])}
+        if recipients := _named(d.get("recipient")):
+            pool = {s["id"]: s for key in weeks for n in recipients for s in reports.get((*key, "to", n), [])}
+        sides = {x for r in d.get("actor") or [] if (x := _side(r))}
+        if sides and d["id"] in cluster_of:
+            by = {s["id"] for key in weeks for side in [*sides, None] for s in reports.get((*key, "by", side), [])}
+            by.update(m["id"] for m in members[cluster_of[d["id"]]])
+            pool = {i: s for i, s in pool.items() if i in by}
+        pool = pool.values()
+        others = [s for s in pool if _apart(d, s, source_of) and _same_named(d.get("recipient"), s.get("recipient"))
                   and (cluster_of.get(s["id"]) == cluster_of.get(d["id"])
                        or _same_sides(d.get("actor"), s.get("actor")) and _compatible(d, s))]
         if others:
