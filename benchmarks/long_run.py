@@ -12,7 +12,7 @@ places, days and figures are filled in at random, so every article is different.
 the one-off fusion. Prints articles and words per second, the memory at the start, the median, the lowest and
 highest after the first fifth of the ingest, whether they stay within ±10% of the median (for the whole tree
 and for the run's own process, the database writer, apart from its spaCy workers), and the fusion's time and
-peak memory. `--db FILE` keeps the database (to fuse it again later); `--no-fusion` measures the ingest only;
+peak memory, and the writer's median memory in each tenth of the ingest. `--db FILE` keeps the database (to fuse it again later); `--no-fusion` measures the ingest only;
 `--samples` writes the memory series (seconds, MB of the tree, MB of the writer) as CSV.
 """
 from __future__ import annotations
@@ -145,6 +145,9 @@ def main() -> None:
               "events": stored["events"], "seconds": round(seconds, 1),
               "articles_per_s": round(args.articles / seconds, 2), "words_per_s": round(words / seconds),
               "samples": len(samples), **series(1, "rss"), **series(2, "writer"),
+              "writer_by_tenth_mb": [round(statistics.median(s[2] for s in samples[k * len(samples) // 10:
+                                                                                   (k + 1) * len(samples) // 10]))
+                                     for k in range(10)] if len(samples) >= 10 else None,
               "fusion_seconds": fuse_seconds and round(fuse_seconds, 1), "clusters": stored["clusters"],
               "fusion_peak_mb": round(max((s[1] for s in fuse_samples), default=0))}
     print_result(result, args.json, width=20)

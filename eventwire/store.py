@@ -112,8 +112,8 @@ class Store:
         self.con = duckdb.connect(self.path, read_only=read_only)
         if not read_only:
             # DuckDB keeps the blocks a writer wrote in its buffer pool, up to 80% of RAM by default: over a long
-            # ingest the writer then grows without bound (measured: +461 MB after 500,000 event rows), while
-            # under this limit it stays within ~130 MB and spills the rest to the file (benchmarks/long_run.py)
+            # ingest the writer grows with the data (458 MB over 500,000 event rows), under this limit by 171 MB
+            # at most, as fast (python benchmarks/store_insert.py --growth 500000)
             self.con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
             self.con.execute(SCHEMA)
             # columns added after a database may have been written: appended, so old files take new rows
