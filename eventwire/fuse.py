@@ -625,7 +625,7 @@ def contradictions(records: Iterable[dict[str, Any]], clusters: list[Cluster],
             sides = {x for r in rec.get("actor") or [] if (x := _side(r))}
             for side in sides or ([None] if rec.get("actor") else []):
                 reports[(*key, "by", side)].append(rec)
-    members = {c.id: c.members for c in clusters}
+    members_of = {c.id: c.members for c in clusters}
     for d in records:
         when = _when(d)
         if not _denial(d) or not when or not (_named(d.get("actor")) or _named(d.get("recipient"))):
@@ -638,7 +638,7 @@ def contradictions(records: Iterable[dict[str, Any]], clusters: list[Cluster],
         sides = {x for r in d.get("actor") or [] if (x := _side(r))}
         if sides and d["id"] in cluster_of:
             by = {s["id"] for key in weeks for side in [*sides, None] for s in reports.get((*key, "by", side), [])}
-            by.update(m["id"] for m in members[cluster_of[d["id"]]])
+            by.update(m["id"] for m in members_of[cluster_of[d["id"]]])
             pool = {i: s for i, s in pool.items() if i in by}
         pool = pool.values()
         others = [s for s in pool if _apart(d, s, source_of) and _same_named(d.get("recipient"), s.get("recipient"))

@@ -218,7 +218,6 @@ class Store:
     def fuse(self) -> int:
         """Cluster every stored event into happenings (``eventwire.fuse``) and replace the clusters tables with
         the result, in one transaction; the number of clusters. Running it again gives the same clusters."""
-
         self.con.execute("RESET memory_limit")  # fusion's sorts and joins take what they need, then the limit is back
         try:
             return self._fuse()
