@@ -622,8 +622,7 @@ def contradictions(records: Iterable[dict[str, Any]], clusters: list[Cluster],
             reports[key].append(rec)
             for name in _named(rec.get("recipient")):
                 reports[(*key, "to", name)].append(rec)
-            sides = {x for r in rec.get("actor") or [] if (x := _side(r))}
-            for side in sides or ([None] if rec.get("actor") else []):
+            for side in _roles(rec)[0] or ([None] if rec.get("actor") else []):
                 reports[(*key, "by", side)].append(rec)
     members_of = {c.id: c.members for c in clusters}
     for d in records:
@@ -635,7 +634,7 @@ def contradictions(records: Iterable[dict[str, Any]], clusters: list[Cluster],
         pool = {s["id"]: s for key in weeks for s in reports.get(key, [])}
         if recipients := _named(d.get("recipient")):
             pool = {s["id"]: s for key in weeks for n in recipients for s in reports.get((*key, "to", n), [])}
-        sides = {x for r in d.get("actor") or [] if (x := _side(r))}
+        sides = _roles(d)[0]
         if sides and d["id"] in cluster_of:
             by = {s["id"] for key in weeks for side in [*sides, None] for s in reports.get((*key, "by", side), [])}
             by.update(m["id"] for m in members_of[cluster_of[d["id"]]])

@@ -133,7 +133,7 @@ class Store:
 
     def has_document(self, doc_id: str) -> bool:
         """True when a document with this content hash is already stored."""
-        return self.con.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
+        return bool(self.stored([doc_id]))
 
     def stored(self, doc_ids: list[str]) -> set[str]:
         """Which of these content hashes are already stored (one query for many: a query per article cost
