@@ -2,13 +2,21 @@
 
 A document and its events are written in one transaction, keyed by the document's content hash, so a rerun
 over the same articles adds nothing and an interrupted run never leaves half a document behind.
-DuckDB lets one process write a file at a time: every write goes through the `Store` of the `run` process.
+DuckDB lets one process open a file for writing and no other process open it meanwhile: eventwire's processes
+on one file (`run`, `watch`, `serve`, the query commands) take turns through lock files beside it (`Turns`), so
+the server answers while a run writes and nobody sees a lock error.
 """
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
+import os
+import sys
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime, timezone
@@ -102,19 +110,223 @@ class EventFilter:
     limit: int | None = None
 
 
+def connect(path: str, read_only: bool, turns: "Turns | None" = None, writer: bool = False,
+            patience: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to ``path``, with ``turns`` once this process's turn (a ``writer``'s or a reader's) has
+    come, given back if the file cannot be opened. While a process outside the turns (another program) holds the
+    file, tried again for ``patience`` seconds, then an error naming the file."""
+    if turns is not None:
+        turns.take(write=writer)
+    deadline = time.monotonic() + patience
+    try:
+        while True:
+            try:
+                return duckdb.connect(path, read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+    except BaseException:
+        if turns is not None:
+            turns.give()
+        raise
+
+
+class Turns:
+    """Which eventwire process holds a DuckDB file: one writer, or any number of readers, in turns.
+
+    DuckDB lets one process write a file and no other process open it meanwhile, so a server answering queries
+    and a run storing articles cannot both keep it open. They take turns through three lock files beside the
+    database (flock, so a killed process's locks go with it):
+    - ``DB.want.lock``: a writer holds it exclusively from asking for the file to giving it up; readers pass it
+      (shared, at once released) before they open the file, so a waiting writer is served before new readers;
+    - ``DB.turn.lock``: held exclusively by the writer, shared by readers, while they have the file open;
+    - ``DB.readers.lock``: shared by every reader for as long as it exists, so that a writer knows to give the
+      file up after each transaction.
+    A reader that sees a writer waiting lets its queries in flight finish, closes the file and opens it again
+    after the writer's transaction (`SharedReader`); a writer closes it after a commit when a reader exists
+    (`Store.give_turn`). A reader never sees a transaction half done, and nobody gets a lock error."""
+
+    def __init__(self, path: str, reader: bool) -> None:
+        self.path = path
+        self.fds = {name: os.open(f"{path}.{name}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+                    for name in ("want", "turn", "readers")}
+        self.held: str | None = None  # "write" or "read" while this process has its turn
+        if reader:
+            fcntl.flock(self.fds["readers"], fcntl.LOCK_SH)
+
+    @classmethod
+    def of(cls, path: str, reader: bool) -> "Turns | None":
+        """The turns of a database, or None where its folder takes no lock files (read-only media: no writer
+        can be there either)."""
+        try:
+            return cls(path, reader)
+        except OSError:
+            return None
+
+    def take(self, write: bool) -> None:
+        """Wait for this process's turn (a writer: until the readers' queries in flight are done; a reader: until
+        the writer's transaction is)."""
+        if write:
+            # readers pass this lock in an instant; held for long, it is another writer's
+            patience = time.monotonic() + 2.0
+            while self._busy("want", fcntl.LOCK_EX, keep=True):
+                if time.monotonic() > patience:
+                    sys.stderr.write(f"eventwire: another process is writing {self.path}; waiting for it to "
+                                     "finish\n")
+                    fcntl.flock(self.fds["want"], fcntl.LOCK_EX)
+                    break
+                time.sleep(0.01)
+            fcntl.flock(self.fds["turn"], fcntl.LOCK_EX)
+        else:
+            fcntl.flock(self.fds["want"], fcntl.LOCK_SH)
+            fcntl.flock(self.fds["want"], fcntl.LOCK_UN)
+            fcntl.flock(self.fds["turn"], fcntl.LOCK_SH)
+        self.held = "write" if write else "read"
+
+    def give(self) -> None:
+        """End this process's turn (its connection is closed)."""
+        fcntl.flock(self.fds["turn"], fcntl.LOCK_UN)
+        if self.held == "write":
+            fcntl.flock(self.fds["want"], fcntl.LOCK_UN)
+        self.held = None
+
+    def _busy(self, name: str, mode: int, keep: bool = False) -> bool:
+        """Whether another process holds the lock against ``mode``; if not, it is taken (and kept with ``keep``)."""
+        try:
+            fcntl.flock(self.fds[name], mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        if not keep:
+            fcntl.flock(self.fds[name], fcntl.LOCK_UN)
+        return False
+
+    def writer_waiting(self) -> bool:
+        """(A reader's question) whether a writer asks for the file."""
+        return self._busy("want", fcntl.LOCK_SH)
+
+    def readers_present(self) -> bool:
+        """(A writer's question) whether any reader exists, waiting or reading."""
+        return self._busy("readers", fcntl.LOCK_EX)
+
+    def close(self) -> None:
+        for fd in self.fds.values():
+            os.close(fd)  # releases this process's locks on them
+        self.fds = {}
+        self.held = None
+
+
+class SharedReader:
+    """A long-lived reader's connection (the server's), shared by its threads and given up in turns (`Turns`).
+
+    Each request runs inside `reading()`: it gets the open connection, or waits while a writer has its turn. When
+    a writer asks for the file, new requests wait, the ones in flight finish, the file is closed and opened again
+    after the writer's transaction; `stamp` then tells caches whether the file changed. A turn
+    lasts at least ``min_turn`` seconds, so that requests waiting for it are answered before the next writer's
+    turn."""
+
+    def __init__(self, path: str, read_only: bool = True, min_turn: float = 0.2, poll: float = 0.05) -> None:
+        self.path, self.read_only, self.min_turn = path, read_only, min_turn
+        self.turns = Turns.of(path, reader=True)
+        self.stamp: tuple[tuple[int, int], ...] = ()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._opened_at = 0.0
+        self._in_flight = 0
+        self._cond = threading.Condition()
+        self._local = threading.local()
+        self._stop = threading.Event()
+        if self.turns is not None:
+            threading.Thread(target=self._watch, args=(poll,), name="eventwire-turns", daemon=True).start()
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection for the calling thread's queries (nested calls share the outer one's turn)."""
+        if getattr(self._local, "cursors", None) is not None:
+            yield self._con
+            return
+        self._enter()
+        self._local.cursors = []
+        try:
+            yield self._con
+        finally:
+            for cursor in self._local.cursors:
+                cursor.close()
+            self._local.cursors = None
+            with self._cond:
+                self._in_flight -= 1
+                self._cond.notify_all()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of the connection for this thread (inside `reading`), closed when its reading ends."""
+        cursor = self._con.cursor()
+        self._local.cursors.append(cursor)
+        return cursor
+
+    def _yielding(self) -> bool:
+        return (self.turns is not None and time.monotonic() - self._opened_at >= self.min_turn
+                and self.turns.writer_waiting())
+
+    def _enter(self) -> None:
+        with self._cond:
+            while True:
+                if self._con is not None and not self._yielding():
+                    self._in_flight += 1
+                    return
+                if self._con is not None:
+                    if self._in_flight:  # a writer waits: the queries in flight finish first
+                        self._cond.wait(0.05)
+                        continue
+                    self._give()
+                self._open()  # no query is in flight: waiting here holds nobody else up
+
+    def _open(self) -> None:
+        self._con = connect(self.path, self.read_only, self.turns)
+        # requests run side by side: one thread per query serves many at once better than two per query
+        self._con.execute("SET threads = 1")
+        self._opened_at = time.monotonic()
+        # what the file looked like when opened: a writer's turn that committed something changes it
+        self.stamp = tuple((st.st_mtime_ns, st.st_size) for st in (os.stat(p) for p in (self.path, self.path + ".wal")
+                                                                  if os.path.exists(p)))
+
+    def _give(self) -> None:
+        self._con.close()
+        self._con = None
+        if self.turns is not None:
+            self.turns.give()
+
+    def _watch(self, poll: float) -> None:
+        """An idle server gives the file up too, when a writer asks for it."""
+        while not self._stop.wait(poll):
+            with self._cond:
+                if self._con is not None and not self._in_flight and self._yielding():
+                    self._give()
+
+    def close(self) -> None:
+        self._stop.set()
+        with self._cond:
+            if self._con is not None:
+                self._give()
+            if self.turns is not None:
+                self.turns.close()
+                self.turns = None
+
+
 class Store:
     """One DuckDB file holding documents, events, their actors and the inputs that could not be read."""
 
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False,
+                 connection: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Open (or create) the database. Other eventwire processes on the same file take turns with this one
+        (`Turns`): a writer waits for the readers' queries in flight, readers for the writer's transaction.
+        ``connection``: one this process already holds on the file (the server's own ingestion), used as is."""
         self.path = str(path)
+        self.read_only = read_only
         if read_only and not Path(self.path).exists():
             raise FileNotFoundError(f"{self.path}: no such database (create it with `eventwire run`)")
-        self.con = duckdb.connect(self.path, read_only=read_only)
+        self._turns = Turns.of(self.path, reader=read_only) if connection is None else None
+        self._con = connection
+        self._fusing = False  # fusion's sorts and joins take what memory they need
         if not read_only:
-            # DuckDB keeps the blocks a writer wrote in its buffer pool, up to 80% of RAM by default: over a long
-            # ingest the writer grows with the data (458 MB over 500,000 event rows), under this limit by 171 MB
-            # at most, as fast (python benchmarks/store_insert.py --growth 500000)
-            self.con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
             self.con.execute(SCHEMA)
             # columns added after a database may have been written: appended, so old files take new rows
             for column in ("date_anchor VARCHAR", "cluster_id VARCHAR", "cluster_sources INTEGER",
@@ -122,8 +334,35 @@ class Store:
                            "recipient_ids VARCHAR[]"):
                 self.con.execute(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column}")
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection, opened again (after this process's turn comes back) when it was given up."""
+        if self._con is None:
+            self._con = connect(self.path, self.read_only, self._turns, writer=not self.read_only)
+            if not self.read_only and not self._fusing:
+                # DuckDB keeps the blocks a writer wrote in its buffer pool, up to 80% of RAM by default: over a
+                # long ingest the writer grows with the data (458 MB over 500,000 event rows), under this limit
+                # by 171 MB at most, as fast (python benchmarks/store_insert.py --growth 500000)
+                self._con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
+        return self._con
+
+    def give_turn(self, always: bool = False) -> None:
+        """Close the file between transactions when another eventwire process waits to read it (``always``:
+        whether or not one waits, before idling); the next use of `con` waits for this process's turn again."""
+        if self._con is None or self._turns is None or self.read_only:
+            return
+        if always or self._turns.readers_present():
+            self._con.close()
+            self._con = None
+            self._turns.give()
+
     def close(self) -> None:
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        if self._turns is not None:
+            self._turns.close()
+            self._turns = None
 
     def __enter__(self) -> "Store":
         return self
@@ -140,8 +379,10 @@ class Store:
         5% of `run`'s main process on short articles)."""
         if not doc_ids:
             return set()
-        return {i for (i,) in self.con.execute("SELECT id FROM documents WHERE id IN (SELECT unnest(?))",
-                                               [doc_ids]).fetchall()}
+        found = {i for (i,) in self.con.execute("SELECT id FROM documents WHERE id IN (SELECT unnest(?))",
+                                                [doc_ids]).fetchall()}
+        self.give_turn()
+        return found
 
     def add(self, document: Document, events: list[Event]) -> bool:
         """Store a document and its events atomically; False (and nothing written) if it was already there."""
@@ -194,10 +435,11 @@ class Store:
             self._insert("event_actors", EVENT_ACTOR_COLUMNS, actor_rows)
             self._insert("actor_mentions", ACTOR_MENTION_COLUMNS, mentions)
             self.con.execute("COMMIT")
-            return new
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+        self.give_turn()
+        return new
 
     def _insert(self, table: str, columns: str, rows: list[list[Any]], or_ignore: bool = False) -> None:
         """Insert rows (in the order of `columns`' leading fields) as one Arrow table."""
@@ -218,11 +460,14 @@ class Store:
     def fuse(self) -> int:
         """Cluster every stored event into happenings (``eventwire.fuse``) and replace the clusters tables with
         the result, in one transaction; the number of clusters. Running it again gives the same clusters."""
-        self.con.execute("RESET memory_limit")  # fusion's sorts and joins take what they need, then the limit is back
+        self._fusing = True
+        self.con.execute("RESET memory_limit")
         try:
             return self._fuse()
         finally:
-            self.con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
+            self._fusing = False
+            if self._con is not None:
+                self._con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
 
     def _fuse(self) -> int:
         from eventwire.fuse import contradictions, fuse, story_groups
@@ -230,6 +475,7 @@ class Store:
         records = self._records("SELECT record FROM events")
         documents = {doc_id: {"text": text, "outlet": outlet} for doc_id, text, outlet in
                      self.con.execute("SELECT id, text, outlet FROM documents").fetchall()}
+        self.give_turn()  # readers may read the database while the happenings are worked out
         source_of = story_groups(documents)
         clusters = fuse(records, documents, source_of=source_of)
         disputes = contradictions(records, clusters, source_of)
@@ -257,6 +503,7 @@ class Store:
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+        self.give_turn()
         return len(clusters)
 
     def _records(self, sql: str, chunk: int = 20_000) -> list[dict[str, Any]]:
@@ -347,9 +594,17 @@ class Store:
                 yield record
 
     def add_error(self, error: ReadError) -> None:
-        """Record an input that could not be read, so a batch report can list it later."""
-        self.con.execute("INSERT INTO read_errors VALUES (?, ?, ?)",
-                         [error.source, error.reason, datetime.now(timezone.utc).replace(tzinfo=None)])
+        """Record an input that could not be read, so a batch report can list it later; an input already
+        recorded for the same reason is listed once, at its first time (a rerun after a crash reads it again)."""
+        self.con.execute("INSERT INTO read_errors SELECT ?, ?, ? WHERE NOT EXISTS "
+                         "(SELECT 1 FROM read_errors WHERE source = ? AND reason = ?)",
+                         [error.source, error.reason, datetime.now(timezone.utc).replace(tzinfo=None),
+                          error.source, error.reason])
+
+    def fusion_outdated(self) -> bool:
+        """True when some stored event has no happening yet: stored after the last `fuse`, or by a run killed
+        before its fusion committed (`fuse` gives every event a cluster, a lone one included)."""
+        return self.con.execute("SELECT EXISTS (SELECT 1 FROM events WHERE cluster_id IS NULL)").fetchone()[0]
 
     def events(self, flt: EventFilter) -> Iterator[dict[str, Any]]:
         """Event records (the JSONL contract) matching the filter, oldest first."""

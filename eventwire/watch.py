@@ -251,6 +251,7 @@ class Watcher:
         if added:
             clusters = self.store.fuse()
             self.log(f"{added} new documents this round; {clusters} happenings across the stored articles")
+        self.store.give_turn(always=True)  # idle until the next round: readers (`eventwire serve`) have the file
         return added
 
     def run(self, once: bool = False, sleep: Callable[[float], None] = time.sleep) -> int:
@@ -424,7 +425,13 @@ def watch(sources: Iterable[str], db_path: str, interval: float = 300.0, pipelin
             + ("" if once else " (Ctrl-C stops)"))
         try:
             watcher.run(once=once)
-        except KeyboardInterrupt:  # between or inside rounds: whatever was stored is committed
+        except (KeyboardInterrupt, RuntimeError) as exc:
+            # between or inside rounds; DuckDB ends a query that Ctrl-C interrupts with "Query interrupted", and
+            # its transaction is rolled back: whatever was committed stays stored
+            if not isinstance(exc, KeyboardInterrupt):
+                if "interrupted" not in str(exc):
+                    raise
+                log("stopped in the middle of a transaction, which was rolled back")
             log(f"stopped; {watcher.added} new documents stored")
     finally:
         store.close()

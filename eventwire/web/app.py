@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hmac
 import json
 import re
@@ -142,44 +143,60 @@ def _decode_cursor(cursor: str) -> tuple[Any, str]:
         raise ParameterError("cursor", "not a cursor this API gave (use next_cursor of the previous page)")
 
 
+def _reads(method: Any) -> Any:
+    """An `Api` method whose queries run in one reading turn of the shared connection."""
+    @functools.wraps(method)
+    def reading(self: "Api", *args: Any, **kwargs: Any) -> Any:
+        with self.shared.reading():
+            return method(self, *args, **kwargs)
+    return reading
+
+
 class Api:
     """The queries behind the endpoints, over one DuckDB file."""
 
     def __init__(self, db_path: str | Path, writable: bool = False) -> None:
+        from eventwire.store import SharedReader
+
         self.path = str(db_path)
         self.writable = writable
         if not Path(self.path).exists():
             raise FileNotFoundError(f"{self.path}: no such database (create it with `eventwire run`)")
         self._upgrade(writable)
-        self.con = duckdb.connect(self.path, read_only=not writable)
-        # requests run side by side: one thread per query serves many at once better than two per query
-        self.con.execute("SET threads = 1")
+        # opened on the first request, and given up in turns while `eventwire run` or `watch` writes the file
+        self.shared = SharedReader(self.path, read_only=not writable)
         self.write_lock = threading.Lock()
-        self.version = 0  # bumped by each ingestion: cached relations and stats are recomputed
-        self._cache: dict[str, tuple[int, Any]] = {}
+        self.ingested = 0  # bumped by each ingestion here; with the file's stamp, when cached answers are stale
+        self._cache: dict[str, tuple[Any, Any]] = {}
         self._pipeline = None
 
     def _upgrade(self, writable: bool) -> None:
         """A database written before events carried their happening and parties' ids: fused again when the
         server may write, else refused with the command that updates it."""
-        with duckdb.connect(self.path, read_only=True) as con:
-            columns = {c for (c,) in con.execute("SELECT column_name FROM information_schema.columns "
-                                                 "WHERE table_name = 'events'").fetchall()}
+        from eventwire.store import Store
+
+        with Store(self.path, read_only=True) as store:
+            columns = {c for (c,) in store.con.execute("SELECT column_name FROM information_schema.columns "
+                                                       "WHERE table_name = 'events'").fetchall()}
         if {"cluster_id", "actor_ids"} <= columns:
             return
         if not writable:
             raise RuntimeError(f"{self.path} was written by an older eventwire; update it with "
                                f"`eventwire clusters --db {self.path} --refuse`, then serve it")
-        from eventwire.store import Store
-
         with Store(self.path) as store:
             store.fuse()
 
     def close(self) -> None:
-        self.con.close()
+        self.shared.close()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        return self.con.cursor()  # one per request: DuckDB connections are not shared across threads
+        """A cursor for this request's thread (DuckDB connections are not shared across threads), inside its
+        reading turn."""
+        return self.shared.cursor()
+
+    @property
+    def version(self) -> tuple[Any, int]:
+        return self.shared.stamp, self.ingested
 
     def _cached(self, key: str, compute: Any) -> Any:
         hit = self._cache.get(key)
@@ -190,6 +207,7 @@ class Api:
         return value
 
     # ------------------------------------------------------------------ events
+    @_reads
     def events(self, *, actor: str | None = None, recipient: str | None = None, role: str = "actor",
                types: list[str] = (), quads: list[int] = (), country: str | None = None,
                bbox: tuple[float, float, float, float] | None = None, since: str | None = None,
@@ -285,6 +303,7 @@ class Api:
             by_id[eid] = rec.rstrip()[:-1] + ', "cluster": ' + cluster + "}"
         return [by_id[i] for i in ids if i in by_id]
 
+    @_reads
     def event(self, event_id: str) -> dict[str, Any]:
         """One event with its sentence, its article, its happening and the contradictions it is part of."""
         cur = self.cursor()
@@ -309,6 +328,7 @@ class Api:
         return dict(zip(("id", "title", "outlet", "published", "url", "path"), row)) if row else None
 
     # ------------------------------------------------------------------ happenings and disputes
+    @_reads
     def cluster(self, cluster_id: str) -> dict[str, Any]:
         """A happening with every member mention (its sentence, modality, attribution and outlet)."""
         cur = self.cursor()
@@ -327,6 +347,7 @@ class Api:
         record["members"] = members
         return record
 
+    @_reads
     def contradictions(self, actor: str | None = None) -> list[dict[str, Any]]:
         def load() -> list[dict[str, Any]]:
             rows = self.cursor().execute(
@@ -339,6 +360,7 @@ class Api:
         return found
 
     # ------------------------------------------------------------------ actors and relations
+    @_reads
     def actors(self, search: str | None, limit: int) -> list[dict[str, Any]]:
         where, args = "actor_id IS NOT NULL", []
         if search:
@@ -350,11 +372,13 @@ class Api:
             [*args, limit]).fetchall()
         return [dict(zip(("id", "name", "country", "sector", "events"), r)) for r in rows]
 
+    @_reads
     def actor_names(self) -> dict[str, str]:
         """Registry id → the name the stored events give it most often."""
         return self._cached("actor_names", lambda: dict(self.cursor().execute(
             "SELECT actor_id, mode(name) FROM event_actors WHERE actor_id IS NOT NULL GROUP BY 1").fetchall()))
 
+    @_reads
     def actor(self, actor_id: str) -> dict[str, Any]:
         cur = self.cursor()
         row = cur.execute(
@@ -377,6 +401,7 @@ class Api:
                 "events": row[4], "as_actor": row[5], "as_recipient": row[6],
                 "relations": [r.to_dict() for r in self.relations(actor_id, "month")]}
 
+    @_reads
     def relations(self, actor: str | None, period: str) -> list[Any]:
         from eventwire.relations import relations
 
@@ -390,6 +415,7 @@ class Api:
         return self._cached(f"relations:{period}:{actor}", lambda: relations(records, cluster_of, period, actor))
 
     # ------------------------------------------------------------------ documents and counts
+    @_reads
     def document(self, doc_id: str) -> dict[str, Any]:
         """The cleaned article with the character spans of its actors, places, dates and triggers."""
         cur = self.cursor()
@@ -421,6 +447,7 @@ class Api:
         out["spans"] = {"actors": actors, "places": _unique(places), "dates": _unique(dates), "triggers": triggers}
         return out
 
+    @_reads
     def stats(self) -> dict[str, Any]:
         def load() -> dict[str, Any]:
             cur = self.cursor()
@@ -452,19 +479,19 @@ class Api:
         events."""
         from eventwire.store import Store
 
-        with self.write_lock:
+        with self.write_lock, self.shared.reading():
             if self._pipeline is None:
                 from eventwire.pipeline import Pipeline
 
                 self._pipeline = Pipeline(n_process=1)
             out = []
-            with Store(self.path) as store:
+            with Store(self.path, connection=self.cursor()) as store:
                 for document, events in self._pipeline.process(iter(documents)):
                     stored = store.add(document, events)
                     out.append({"document_id": document.id, "stored": stored, "events": len(events)})
                 if any(r["stored"] for r in out):
                     store.fuse()
-            self.version += 1
+            self.ingested += 1
             return out
 
 
