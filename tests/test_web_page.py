@@ -28,11 +28,16 @@ By Test Desk | June 2, 2015
 Rebels attacked <img src=x onerror="window.__xss=1"> positions and <script>window.__xss=2</script> in Aleppo on \
 Tuesday, the Syrian Observatory said.
 """
+# an article record whose link is a script and whose title and outlet are markup: shown as text, never a link
+XSS_LINK = {"text": "Rebels shelled army positions in Homs on Wednesday, activists said.",
+            "title": "<img src=x onerror=\"window.__xss=11\">Shelling in Homs",
+            "outlet": "<script>window.__xss=12</script>Homs Wire", "url": "javascript:window.__xss=13",
+            "published": "2015-06-03"}
 
 
 @pytest.fixture(scope="session")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The examples and the XSS article, stored by ``eventwire run``."""
+    """The examples and the XSS articles, stored by ``eventwire run``."""
     from click.testing import CliRunner
 
     from eventwire.cli import main
@@ -44,8 +49,11 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert extracted.exit_code == 0, extracted.output
     events = [json.loads(line) for line in extracted.output.splitlines() if line.startswith("{")]
     assert any("onerror" in event["text"] for event in events), "the XSS article must yield an event"
+    record = folder / "2015-06-03_xss_link.json"
+    record.write_text(json.dumps(XSS_LINK), encoding="utf-8")
     db = folder / "web.duckdb"
-    ran = CliRunner().invoke(main, ["run", str(ROOT / "examples"), str(article), "--db", str(db), "--quiet"])
+    ran = CliRunner().invoke(main, ["run", str(ROOT / "examples"), str(article), str(record), "--db", str(db),
+                                    "--quiet"])
     assert ran.exit_code == 0, ran.output
     return db
 
@@ -226,6 +234,19 @@ def test_article_text_is_shown_as_text_never_run(page, all_events: list[dict]) -
     assert page.locator("img[src=x]").count() == 0
     assert page.locator("img").count() == 0  # the page has no images of its own
     assert page.evaluate("[...document.scripts].every(s => s.src)")  # no script element came from the data
+
+
+def test_a_script_link_is_shown_as_text_never_as_a_link(page, all_events: list[dict]) -> None:
+    event = next(e for e in all_events if e["document"].get("url") == XSS_LINK["url"])
+    page.locator(f".event-row[data-event-id='{event['id']}'] td.parties").click()
+    panel = page.locator("#event-panel")
+    panel.locator("mark.sentence").wait_for()
+    assert XSS_LINK["title"] in panel.text_content() and XSS_LINK["outlet"] in panel.text_content()
+    assert page.evaluate("[...document.querySelectorAll('a[href]')].every(a => /^https?:$/.test(new URL(a.href)"
+                         ".protocol))")
+    page.wait_for_timeout(300)  # an injected handler would have fired by now
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator("img").count() == 0
 
 
 def test_screenshot_of_the_page(page) -> None:

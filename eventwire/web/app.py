@@ -519,6 +519,101 @@ def _csv_lines(records: list[dict[str, Any]]) -> Iterator[str]:
     yield events_to_csv(records)
 
 
+# a cursor's key is a value of its sort's column: a key of another type would reach the SQL comparison
+_CURSOR_KEY_TYPES = {"date": (str,), "sources": (int,), "confidence": (int, float)}
+
+
+def _check_cursor(cursor: str, sort: str) -> None:
+    """Refuse a cursor that this sort cannot continue from (one given for another sort, or made by hand)."""
+    key, _event_id = _decode_cursor(cursor)
+    if key is None:  # the tail of events without a value in the sort's column
+        return
+    allowed = _CURSOR_KEY_TYPES[sort.lstrip("-")]
+    if isinstance(key, bool) or not isinstance(key, allowed) or (isinstance(key, int) and abs(key) >= 2 ** 63):
+        raise ParameterError("cursor", f"this cursor does not belong to sort={sort} (a next_cursor continues only "
+                                       "the sort that gave it; start again without a cursor)")
+
+
+# The OpenAPI description of the answers, as docs/API.md gives them: schemathesis checks the server against it
+# (tests/test_api_schema.py), so every status and media type the API sends is listed here.
+_TEXT = {"type": "string"}
+_COUNT = {"type": "integer", "minimum": 0}
+_LIST = {"type": "array", "items": {"type": "object"}}
+_MAYBE_TEXT = {"type": ["string", "null"]}
+_ERROR_BODY = {"type": "object", "required": ["error"],
+               "properties": {"error": _TEXT, "parameter": {**_TEXT, "description": "the request parameter at fault"}}}
+_ERROR_MEANING = {400: "A body that cannot be parsed (a multipart body without its boundary)",
+                  401: "Ingestion without the right token", 403: "Ingestion is off on this server",
+                  404: "No such id", 413: "A body over the size limit", 422: "A bad parameter or body, named"}
+
+
+def _shape(**properties: Any) -> dict[str, Any]:
+    """A JSON object schema with ``properties``, all of them required."""
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def _answers(shape: dict[str, Any] | None, *errors: int, status: int = 200) -> dict[int, dict[str, Any]]:
+    """The ``responses`` of an endpoint: its JSON answer's shape and the errors it may send."""
+    out: dict[int, dict[str, Any]] = {}
+    if shape is not None:
+        out[status] = {"content": {"application/json": {"schema": shape}}}
+    for code in errors:
+        out[code] = {"description": _ERROR_MEANING[code], "content": {"application/json": {"schema": _ERROR_BODY}}}
+    return out
+
+
+_STATS = _shape(documents=_COUNT, events=_COUNT, clusters=_COUNT, contradictions=_COUNT, actors=_COUNT,
+                first_date=_MAYBE_TEXT, last_date=_MAYBE_TEXT, by_type={"type": "object"},
+                by_quad={"type": "object"}, by_day=_LIST)
+_EVENT_PAGE = _shape(events={"type": "array", "items": {"type": "object", "required": ["id", "event_type"]}},
+                     next_cursor=_MAYBE_TEXT)
+_EVENT_DETAIL = _shape(event={"type": "object"}, document={"type": ["object", "null"]},
+                       sentence=_shape(text=_TEXT, start={"type": ["integer", "null"]},
+                                       end={"type": ["integer", "null"]}),
+                       cluster={"type": ["object", "null"]}, contradictions=_LIST)
+_CLUSTER = {"type": "object", "required": ["id", "members"], "properties": {"id": _TEXT, "members": _LIST}}
+_ACTORS = _shape(actors={"type": "array", "items": _shape(id=_TEXT, name=_MAYBE_TEXT, events=_COUNT)})
+_ACTOR = {"type": "object", "required": ["id", "name", "aliases", "events", "relations"],
+          "properties": {"id": _TEXT, "name": _MAYBE_TEXT, "aliases": {"type": "array", "items": _TEXT},
+                         "events": _COUNT, "relations": _LIST}}
+_RELATIONS = _shape(relations=_LIST, pairs=_LIST)
+_CONTRADICTIONS = _shape(contradictions=_LIST)
+_DOCUMENT = {"type": "object", "required": ["id", "text", "spans"],
+             "properties": {"id": _TEXT, "text": _MAYBE_TEXT,
+                            "spans": _shape(actors=_LIST, places=_LIST, dates=_LIST, triggers=_LIST)}}
+_STORED = _shape(document_id=_TEXT, stored={"type": "boolean"}, events=_COUNT)
+_INGESTED = {"oneOf": [_STORED, _shape(documents={"type": "array", "items": _STORED})]}
+# what POST /api/documents reads (by hand, from the request: `_documents_of`), for the OpenAPI description
+_ARTICLE_BODY = {"required": True, "content": {
+    "application/json": {"schema": {
+        "type": "object", "description": "an article record: 'text' (plain) or 'html' (a page), and what is known",
+        # the reader takes what news APIs send: {"name": ...} objects, numbers as text; a value it cannot use is
+        # left out (html beside a text too), so only the field it reads the article from is typed
+        "properties": {"text": {"description": "the article as plain text"},
+                       "html": {"description": "the article's web page, read when there is no text"},
+                       "title": {"description": "text"}, "outlet": {"description": "text, or an object with 'name'"},
+                       "url": {"description": "text"},
+                       "published": {"description": "a date, ISO 8601 best; one that cannot be read is left out"}},
+        "anyOf": [{"required": ["text"], "properties": {"text": _TEXT}},
+                  {"required": ["html"], "properties": {"html": _TEXT}}]},
+        "example": {"text": "BEIRUT - Hezbollah fighters attacked Nusra Front positions near the Lebanese town of "
+                            "Arsal on Monday, a security source said.", "title": "Clashes near Arsal",
+                    "outlet": "Cedar Ledger", "published": "2015-06-01", "url": "https://news.example.org/arsal"}},
+    "multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary",
+                                "description": "an article file: text, HTML, JSON or JSON Lines"}}}}}}
+
+
+class _Assets(StaticFiles):
+    """The page's map data and decoder, fetched by `ensure_assets`: until they are there (or when they could not be
+    fetched), each is a 404, not Starlette's error for a missing folder."""
+
+    async def check_config(self) -> None:
+        if Path(self.directory).is_dir():
+            await super().check_config()
+
+
 def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origins: tuple[str, ...] = (),
                max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     """The FastAPI application over one database (read-only unless ``ingest_token`` is given)."""
@@ -528,6 +623,16 @@ def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origin
                   description="Events coded from news articles: who did what to whom, where and when, with every "
                               "claim traced to its sentence. Contract: docs/API.md.")
     app.state.api = api
+    from fastapi import Security
+    from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import ClientDisconnect
+
+    # the ingestion token in either header; auto_error off: `ingest` answers a missing or wrong one with 401
+    bearer_token = HTTPBearer(auto_error=False, scheme_name="ingestToken",
+                              description="the --ingest-token of the server, as 'Authorization: Bearer TOKEN'")
+    header_token = APIKeyHeader(name="X-Ingest-Token", auto_error=False, scheme_name="ingestTokenHeader",
+                                description="the same token in its own header")
 
     @app.exception_handler(ParameterError)
     async def _bad_parameter(_request: Request, exc: ParameterError) -> JSONResponse:
@@ -546,17 +651,30 @@ def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origin
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = "not found" if exc.status_code == 404 else str(exc.detail)
-        return _error(exc.status_code, message)
+        answer = _error(exc.status_code, message)
+        answer.headers.update(exc.headers or {})  # a 405's Allow: the methods the path has
+        return answer
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(_request: Request, _exc: ClientDisconnect) -> JSONResponse:
+        # the client closed the connection before its body had all come (a Content-Length larger than what it
+        # sent): nobody reads this answer, but the request is the client's fault, not a server error
+        return _error(400, "the connection closed before the request body had all arrived")
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
         return _error(500, f"internal error: {type(exc).__name__}")
 
-    @app.get("/api/stats", summary="Counts of the database, and events per day for the timeline")
+    @app.get("/api/stats", summary="Counts of the database, and events per day for the timeline",
+             responses=_answers(_STATS))
     def stats() -> dict[str, Any]:
         return api.stats()
 
-    @app.get("/api/events", summary="Events matching filters, a page at a time")
+    @app.get("/api/events", summary="Events matching filters, a page at a time", responses={
+        **_answers(_EVENT_PAGE, 422),
+        200: {"content": {"application/json": {"schema": _EVENT_PAGE},
+                          "application/x-ndjson": {"schema": _TEXT}, "text/csv": {"schema": _TEXT}},
+              "headers": {"x-next-cursor": {"schema": _TEXT, "description": "with format=jsonl or csv"}}}})
     def events(actor: str | None = Query(None, max_length=200, description="registry id or words of a name"),
                recipient: str | None = Query(None, max_length=200),
                role: str = Query("actor", pattern="^(actor|any)$", description="where `actor` may stand"),
@@ -574,6 +692,8 @@ def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origin
                cursor: str | None = Query(None, max_length=500),
                format: str = Query("json", pattern="^(json|jsonl|csv)$")) -> Any:
         quads = [int(x) for x in _split(quad, ("1", "2", "3", "4"), "quad")]
+        if cursor:
+            _check_cursor(cursor, sort)
         box = None
         if bbox:
             try:
@@ -596,23 +716,28 @@ def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origin
         return Response('{"events": [' + ", ".join(records) + '], "next_cursor": ' + json.dumps(next_cursor) + "}",
                         media_type="application/json")
 
-    @app.get("/api/events/{event_id}", summary="One event, its sentence, article, happening and contradictions")
+    @app.get("/api/events/{event_id}", summary="One event, its sentence, article, happening and contradictions",
+             responses=_answers(_EVENT_DETAIL, 404, 422))
     def event(event_id: str) -> dict[str, Any]:
         return api.event(event_id)
 
-    @app.get("/api/clusters/{cluster_id}", summary="One happening and every mention of it")
+    @app.get("/api/clusters/{cluster_id}", summary="One happening and every mention of it",
+             responses=_answers(_CLUSTER, 404, 422))
     def cluster(cluster_id: str) -> dict[str, Any]:
         return api.cluster(cluster_id)
 
-    @app.get("/api/actors", summary="Actors of the stored events, most events first")
+    @app.get("/api/actors", summary="Actors of the stored events, most events first",
+             responses=_answers(_ACTORS, 422))
     def actors(search: str | None = Query(None, max_length=200), limit: int = Query(100, ge=1, le=5000)) -> Any:
         return {"actors": api.actors(search, limit)}
 
-    @app.get("/api/actors/{actor_id}", summary="One actor: names, counts and relations by month")
+    @app.get("/api/actors/{actor_id}", summary="One actor: names, counts and relations by month",
+             responses=_answers(_ACTOR, 404, 422))
     def actor(actor_id: str) -> dict[str, Any]:
         return api.actor(actor_id)
 
-    @app.get("/api/relations", summary="Actor pairs over time, and each pair summed for the network")
+    @app.get("/api/relations", summary="Actor pairs over time, and each pair summed for the network",
+             responses=_answers(_RELATIONS, 422))
     def relations(actor: str | None = Query(None, max_length=200),
                   period: str = Query("month", pattern="^(week|month)$")) -> dict[str, Any]:
         from eventwire.relations import over_all_periods
@@ -624,24 +749,34 @@ def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origin
                  for p in over_all_periods(series)]
         return {"relations": [c.to_dict() for c in series], "pairs": pairs}
 
-    @app.get("/api/contradictions", summary="Where independent sources disagree")
+    @app.get("/api/contradictions", summary="Where independent sources disagree",
+             responses=_answers(_CONTRADICTIONS, 422))
     def contradictions(actor: str | None = Query(None, max_length=200)) -> dict[str, Any]:
         return {"contradictions": api.contradictions(actor)}
 
-    @app.get("/api/documents/{doc_id}", summary="An article's cleaned text with the spans found in it")
+    @app.get("/api/documents/{doc_id}", summary="An article's cleaned text with the spans found in it",
+             responses=_answers(_DOCUMENT, 404, 422))
     def document(doc_id: str) -> dict[str, Any]:
         return api.document(doc_id)
 
-    @app.post("/api/documents", status_code=201, summary="Ingest an article (only with --ingest-token)")
-    async def ingest(request: Request) -> Any:
+    @app.post("/api/documents", status_code=201, summary="Ingest an article (only with --ingest-token)",
+              responses={**_answers(_INGESTED, 400, 401, 403, 413, 422, status=201),
+                         200: {"description": "The article was already stored",
+                               "content": {"application/json": {"schema": _INGESTED}}}},
+              openapi_extra={"requestBody": _ARTICLE_BODY})
+    async def ingest(request: Request, bearer: HTTPAuthorizationCredentials | None = Security(bearer_token),
+                     header: str | None = Security(header_token)) -> Any:
         if ingest_token is None:
             raise ApiError(403, "ingestion is off: start the server with --ingest-token TOKEN")
-        given = request.headers.get("authorization", "")
-        given = given[7:] if given.lower().startswith("bearer ") else request.headers.get("x-ingest-token", "")
+        given = bearer.credentials if bearer is not None else header or ""
         if not given or not hmac.compare_digest(given.encode(), ingest_token.encode()):
-            raise ApiError(401, "missing or wrong ingest token (send 'Authorization: Bearer TOKEN')")
+            refused = _error(401, "missing or wrong ingest token (send 'Authorization: Bearer TOKEN')")
+            refused.headers["www-authenticate"] = 'Bearer realm="eventwire ingestion"'  # RFC 9110: a 401 names it
+            return refused
         documents = await _documents_of(request)
-        results = api.ingest(documents)
+        # in a worker thread: the pipeline takes seconds (minutes on a long text), and on the event loop it would
+        # hold every other request, reads included, until it is done
+        results = await run_in_threadpool(api.ingest, documents)
         if not results:
             raise ApiError(422, "no article in the request could be read")
         first = results[0]
@@ -660,7 +795,7 @@ def create_app(db_path: str | Path, ingest_token: str | None = None, cors_origin
     from eventwire.web.assets import asset_dir
 
     # mounted even before `ensure_assets` has fetched them, so that the page finds them once it has
-    app.mount("/assets", StaticFiles(directory=asset_dir(), check_dir=False), name="assets")
+    app.mount("/assets", _Assets(directory=asset_dir(), check_dir=False), name="assets")
     app.router.on_shutdown.append(api.close)
     if cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
@@ -708,6 +843,9 @@ def app_from_env() -> FastAPI:
                       cors_origins=origins)
 
 
+_TOO_DEEP = "JSON nested too deeply to be an article record"
+
+
 async def _documents_of(request: Request) -> list[Any]:
     """The articles of an ingestion request: a JSON record or a file uploaded as form field ``file``; a body that
     cannot be read is a 422 naming what was wrong."""
@@ -725,11 +863,22 @@ async def _documents_of(request: Request) -> list[Any]:
     else:
         try:
             record = json.loads(await request.body())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except ValueError as exc:  # bad JSON or bytes, or a number of more digits than Python converts
             raise ParameterError("body", f"not valid JSON ({exc})")
+        except RecursionError:
+            raise ParameterError("body", _TOO_DEEP)
         if not isinstance(record, dict):
             raise ParameterError("body", "a JSON object with 'text' or 'html'")
-        found = [record_document(record, "api", "json")]
+        try:
+            for key, value in record.items():
+                try:  # JSON may escape half a UTF-16 pair ("\ud800"): no text, and nothing stores it
+                    json.dumps([key, value], ensure_ascii=False).encode("utf-8")
+                except UnicodeEncodeError:
+                    raise ParameterError("body", f"the field {key!r} holds an unpaired surrogate "
+                                                 "(\\ud800-\\udfff), not text")
+            found = [record_document(record, "api", "json")]
+        except RecursionError:  # a field nested about as deep as the parser allows: writing it out runs deeper
+            raise ParameterError("body", _TOO_DEEP)
     errors = [d for d in found if isinstance(d, ReadError)]
     documents = [d for d in found if not isinstance(d, ReadError)]
     if not documents and errors:
