@@ -325,7 +325,7 @@ class Store:
             raise FileNotFoundError(f"{self.path}: no such database (create it with `eventwire run`)")
         self._turns = Turns.of(self.path, reader=read_only) if connection is None else None
         self._con = connection
-        self._fusing = False  # fusion's sorts and joins take what memory they need
+        self._no_limit = False  # inside `_unlimited`
         if not read_only:
             self.con.execute(SCHEMA)
             # columns added after a database may have been written: appended, so old files take new rows
@@ -339,12 +339,15 @@ class Store:
         """The connection, opened again (after this process's turn comes back) when it was given up."""
         if self._con is None:
             self._con = connect(self.path, self.read_only, self._turns, writer=not self.read_only)
-            if not self.read_only and not self._fusing:
-                # DuckDB keeps the blocks a writer wrote in its buffer pool, up to 80% of RAM by default: over a
-                # long ingest the writer grows with the data (458 MB over 500,000 event rows), under this limit
-                # by 171 MB at most, as fast (python benchmarks/store_insert.py --growth 500000)
-                self._con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
+            if not self.read_only and not self._no_limit:
+                self._limit_memory()
         return self._con
+
+    def _limit_memory(self) -> None:
+        # DuckDB keeps the blocks a writer wrote in its buffer pool, up to 80% of RAM by default: over a long ingest
+        # the writer grows with the data (458 MB over 500,000 event rows), under this limit by 171 MB at most, as
+        # fast (python benchmarks/store_insert.py --growth 500000)
+        self._con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
 
     def give_turn(self, always: bool = False) -> None:
         """Close the file between transactions when another eventwire process waits to read it (``always``:
@@ -460,14 +463,20 @@ class Store:
     def fuse(self) -> int:
         """Cluster every stored event into happenings (``eventwire.fuse``) and replace the clusters tables with
         the result, in one transaction; the number of clusters. Running it again gives the same clusters."""
-        self._fusing = True
+        with self._unlimited():
+            return self._fuse()
+
+    @contextmanager
+    def _unlimited(self) -> Iterator[None]:
+        """Without the writer's memory limit: fusion's and `_organise`'s sorts and joins take what they need."""
+        self._no_limit = True
         self.con.execute("RESET memory_limit")
         try:
-            return self._fuse()
+            yield
         finally:
-            self._fusing = False
+            self._no_limit = False
             if self._con is not None:
-                self._con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
+                self._limit_memory()
 
     def _fuse(self) -> int:
         from eventwire.fuse import contradictions, fuse, story_groups
@@ -540,13 +549,14 @@ class Store:
 
     def organise(self) -> None:
         """`_organise` in its own transaction (for a database filled by other means, as the benchmarks do)."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            self._organise()
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
+        with self._unlimited():
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self._organise()
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
 
     def clusters(self, min_sources: int = 1, limit: int | None = None) -> Iterator[dict[str, Any]]:
         """Cluster records, most independent sources first."""
