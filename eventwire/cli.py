@@ -263,8 +263,10 @@ def run(paths: tuple[str, ...], db: str, processes: int, batch_size: int, max_by
                 flush()
         flush()
         bar.close()
-        # the happenings, across all stored articles
-        n_clusters = store.fuse() if (added or not quiet) and not no_fuse else None
+        # the happenings, across all stored articles; also when this run added nothing but an earlier one stored
+        # events it never fused (killed while fusing, say), so that a rerun always ends fused
+        fusing = not no_fuse and (added or not quiet or store.fusion_outdated())
+        n_clusters = store.fuse() if fusing else None
         if not quiet:
             click.echo(_summary(store, db, added, n_events, len(errors)))
             if n_clusters is not None:

@@ -7,12 +7,18 @@ village as ORG), so `eventwire_entities` adds phrase matches from our data. It s
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
+import multiprocessing
+import multiprocessing.util
 import os
 import pickle
 import re
+import signal
+import sys
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -230,3 +236,43 @@ def load_nlp() -> Language:
     nlp = load_spacy_model()
     nlp.add_pipe("eventwire_entities", after="ner")
     return nlp
+
+
+# --------------------------------------------------------------------------- workers die with their parent
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, not its process: a child forked by a
+# thread other than the main one (which may end before the process does) is left without it. A spawned child
+# starts from a fresh interpreter and keeps this default
+_forked_by_main_thread = True
+
+
+def _note_forking_thread() -> None:
+    """Before each fork, in the forking process: whether its main thread forks (the child inherits the answer)."""
+    global _forked_by_main_thread
+    _forked_by_main_thread = threading.current_thread() is threading.main_thread()
+
+
+def _die_with_parent(_module: object) -> None:
+    """Run in every multiprocessing child as it starts (spaCy's ``nlp.pipe(n_process=N)`` workers among them):
+    ask Linux to SIGKILL it when its parent dies. Without it a killed `eventwire run` leaves its workers behind,
+    each waiting forever on its input queue and holding open every file it inherited. No-op off Linux."""
+    if not sys.platform.startswith("linux") or not _forked_by_main_thread:
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    # the parent may have died before the request was made: the signal would never come. A forkserver's child
+    # has the server for a parent, not the process that asked for it, and cannot be checked this way
+    parent = multiprocessing.parent_process()
+    if parent is not None and multiprocessing.get_start_method(allow_none=True) != "forkserver" \
+            and os.getppid() != parent.pid:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_note_forking_thread)
+multiprocessing.util.register_after_fork(sys.modules[__name__], _die_with_parent)
