@@ -16,6 +16,7 @@ import os
 import sys
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -132,6 +133,25 @@ def connect(path: str, read_only: bool, turns: "Turns | None" = None, writer: bo
         raise
 
 
+_OPEN_TURNS: "weakref.WeakSet[Turns]" = weakref.WeakSet()
+
+
+def _forget_turns_in_child() -> None:
+    """A forked child (a spaCy worker) shares its parent's lock files' locks: it closes its copies, so that the
+    locks are its parent's alone and end with it (flock keeps a lock while any copy of the file is open)."""
+    for turns in list(_OPEN_TURNS):
+        for fd in turns.fds.values():
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        turns.fds = {}
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_turns_in_child)
+
+
 class Turns:
     """Which eventwire process holds a DuckDB file: one writer, or any number of readers, in turns.
 
@@ -151,6 +171,7 @@ class Turns:
         self.path = path
         self.fds = {name: os.open(f"{path}.{name}.lock", os.O_RDWR | os.O_CREAT, 0o666)
                     for name in ("want", "turn", "readers")}
+        _OPEN_TURNS.add(self)
         self.held: str | None = None  # "write" or "read" while this process has its turn
         if reader:
             fcntl.flock(self.fds["readers"], fcntl.LOCK_SH)
