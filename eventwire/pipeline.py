@@ -30,11 +30,24 @@ class Pipeline:
         """Events of each document, in input order. A document the extractor fails on is reported to
         `on_error` (or logged) and skipped (yielded with no events when `keep_failed`, so that results
         stay aligned with inputs): one bad article never stops a batch."""
-        for doc, document in self._parse((d.text, d) for d in documents):
-            try:
-                events = self.extractor.extract(doc, document)
-            except Exception as exc:  # noqa: BLE001 - any failure is this document's, not the batch's
-                error = ReadError(document.path or document.id, f"event extraction failed: {exc!r}")
+        def texts() -> Iterator[tuple[str, tuple[Document, str | None]]]:
+            for d in documents:
+                if len(d.text) > self.nlp.max_length:
+                    # nlp.pipe would raise for the whole batch: this one goes through as an empty text, which
+                    # keeps its place in the stream, and is reported below.
+                    yield "", (d, f"too long to parse: {len(d.text):,} characters of article text, over spaCy's "
+                                  f"limit of {self.nlp.max_length:,} (split the article)")
+                else:
+                    yield d.text, (d, None)
+
+        for doc, (document, refused) in self._parse(texts()):
+            error = ReadError(document.path or document.id, refused) if refused else None
+            if error is None:
+                try:
+                    events = self.extractor.extract(doc, document)
+                except Exception as exc:  # noqa: BLE001 - any failure is this document's, not the batch's
+                    error = ReadError(document.path or document.id, f"event extraction failed: {exc!r}")
+            if error is not None:
                 if on_error is None:
                     log.error("%s", error)
                 else:

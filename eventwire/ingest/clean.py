@@ -9,6 +9,8 @@ line sits in, the header zone above the first sentence): about 2 ms for a 700-wo
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -41,7 +43,10 @@ class CleanedArticle:
 # --- text normalisation ----------------------------------------------------------------------------------
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Every character Python counts as white space is either a line break or one of these: a run of any other
+# kind would survive into the lines, where each rule's \s* would rescan it from every position (quadratic).
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\x1c-\x1f\u1680]+")
+_LINE_BREAKS = re.compile("\r\n?|[\f\v\x85\u2028\u2029]")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 
 
@@ -49,7 +54,7 @@ def normalise_text(raw: str) -> list[str]:
     """Lines of ``raw`` with one kind of newline and single spaces; blank lines kept as ""."""
     # No Unicode normalisation: apart from spaces, article sentences stay byte for byte as written.
     text = _ZERO_WIDTH.sub("", raw)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
+    text = _LINE_BREAKS.sub("\n", text)
     return [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
 
 
@@ -67,29 +72,36 @@ class _Line:
 
 def _unwrap(lines: list[str]) -> list[_Line]:
     """Join hard-wrapped lines back into paragraphs: a line cut mid-sentence goes on, in lower case, below."""
-    out: list[_Line] = []
+    # A paragraph is gathered as its lines and its word count: re-reading the joined text for each line it
+    # gains made a text of many short wrapped lines quadratic.
+    paragraphs: list[list[str]] = []
+    words = 0
     prev_blank = True
     for line in lines:
         if not line:
             prev_blank = True
             continue
-        if (out and not prev_blank and line[0].islower() and not _TERMINAL.search(out[-1].text)
-                and len(out[-1].text.split()) >= 5):
-            out[-1].text += " " + line
+        if (paragraphs and not prev_blank and line[0].islower() and not _TERMINAL.search(paragraphs[-1][-1])
+                and words >= 5):
+            paragraphs[-1].append(line)
+            words += _words(line)
         else:
-            out.append(_Line(line, len(out)))
+            paragraphs.append([line])
+            words = _words(line)
         prev_blank = False
-    return out
+    return [_Line(" ".join(parts), k) for k, parts in enumerate(paragraphs)]
 
 
 # --- what a line looks like -----------------------------------------------------------------------------
 
 def _words(s: str) -> int:
-    return len(s.split())
+    # Every line is normalised (single spaces, stripped), so the words are the spaces plus one: the count
+    # str.split gives, without a list of every word (a 50 MB line is counted a dozen times).
+    return s.count(" ") + 1 if s else 0
 
 
 def is_prose(s: str) -> bool:
-    """A line that reads as running text: ends like a sentence (3+ words), or is long."""
+    """A line (normalised) that reads as running text: ends like a sentence (3+ words), or is long."""
     n = _words(s)
     return (n >= 3 and bool(_TERMINAL.search(s))) or n >= 20
 
@@ -120,6 +132,22 @@ _CREDIT_ONLY = re.compile(
 _CREDIT_TRAILING = re.compile(
     rf"\s*(?:[(\[]\s*(?:(?i:photo|photograph|picture|image|credit|file)s?\s*:\s*[^()\[\]]{{1,60}}|©?\s*{_CREDIT_BODY})"
     rf"\s*[)\]]|(?i:photo|photograph|picture)s?\s*:\s*[^.]{{1,60}}|{_CREDIT_BODY})\s*\.?$")
+# A credit is a few words at the end of a line, so only the line's last characters are searched: the search is
+# unanchored, and from every start inside a long word (or run of spaces) it would scan to the word's end,
+# which made a 16,000-letter word cost 10 s.
+_CREDIT_REACH = 300
+
+
+def _trailing_credit(s: str) -> re.Match[str] | None:
+    """The photo credit that ends ``s`` ("… Qalamoun. Reuters/Omar Sanadiki", "… (AFP)"), or None."""
+    return _CREDIT_TRAILING.search(s, max(0, len(s) - _CREDIT_REACH))
+
+
+def _without_credit(s: str) -> str:
+    m = _trailing_credit(s)
+    return s[:m.start()] + s[m.end():] if m else s
+
+
 _CAPTION_PREFIX = re.compile(r"^(?:image|media|video|photo|picture) caption\s*:?\s*|^caption\s*:\s*", re.I)
 _CREDIT_PREFIX = re.compile(r"^(?:image|photo|picture) (?:copyright|credit)\s*:?\s*", re.I)
 _PHOTO_PREFIX = re.compile(r"^(?:photo|photograph|picture|pictured|image|pic|file photo|above|top|main image|"
@@ -246,16 +274,16 @@ def _caption_or_credit(s: str) -> tuple[str, str | None] | None:
         return PHOTO_CREDIT, None
     m = _CAPTION_PREFIX.match(s)
     if m:
-        rest = _CREDIT_TRAILING.sub("", s[m.end():]).strip()
+        rest = _without_credit(s[m.end():]).strip()
         return CAPTION, rest or None
     m = _PHOTO_PREFIX.match(s)
     if m:
         rest = s[m.end():].strip()
         if _words(rest) <= 4 or _CREDIT_ONLY.match(rest):
             return PHOTO_CREDIT, None
-        rest = _CREDIT_TRAILING.sub("", rest).strip()
+        rest = _without_credit(rest).strip()
         return CAPTION, rest or None
-    m = _CREDIT_TRAILING.search(s)
+    m = _trailing_credit(s)
     if m and m.start() > 0 and _words(s) <= 60:
         before = s[:m.start()].rstrip()
         credit = s[m.start():]
@@ -370,12 +398,19 @@ _SINGLE_QUOTES = re.compile(r"[‘’]")
 
 def _key(s: str) -> str:
     """A sentence as compared for repeats: one kind of quote mark."""
+    if s.isascii():  # no curly quotes to replace; most sentences, and str.isascii costs nothing
+        return s.strip()
     return _SINGLE_QUOTES.sub("'", _DOUBLE_QUOTES.sub('"', s)).strip()
 
 
 def _core(s: str) -> str:
     """A line stripped of the quote marks and end punctuation a pull-quote box adds or drops."""
     return _key(s).strip("\"' ").rstrip(".,;:!?\"' ").lstrip("\"' ")
+
+
+# A pull-quote box sits near the paragraph it repeats: this many kept paragraphs either side are searched
+# (an article rarely has 400 paragraphs; a 2 MB page of one-line paragraphs has 50,000).
+_PULL_QUOTE_REACH = 200
 
 
 def _collapse_repeats(lines: list[_Line], removed: list[RemovedLine]) -> None:
@@ -390,24 +425,27 @@ def _collapse_repeats(lines: list[_Line], removed: list[RemovedLine]) -> None:
     kept = [ln for ln in lines if ln.kept]
     keys = [_key(ln.text) for ln in kept]
     # Pull-quotes: a short line found, on sentence bounds, inside a longer paragraph goes; the paragraph stays.
+    # The paragraphs near each line are searched at once in their joined text (lines hold no "\n"), not one
+    # by one: comparing every pair made a page of 50,000 short lines take hours.
+    joined = "\n".join(keys)
+    starts = list(itertools.accumulate((len(k) + 1 for k in keys), initial=0))
     for i, ln in enumerate(kept):
         n = _words(ln.text)
         core = _core(ln.text)
         if not (4 <= n <= 45 and len(core) >= 20):
             continue
-        for j, other in enumerate(keys):
-            if j == i or len(other) <= len(keys[i]) or not kept[j].kept:
-                continue
-            pos = other.find(core)
-            while pos >= 0:
+        end = starts[min(len(keys), i + _PULL_QUOTE_REACH + 1)]
+        hit = joined.find(core, starts[max(0, i - _PULL_QUOTE_REACH)], end)
+        while hit >= 0:
+            j = bisect.bisect_right(starts, hit) - 1
+            other, pos = keys[j], hit - starts[j]
+            if j != i and len(other) > len(keys[i]) and kept[j].kept:
                 before = other[:pos].rstrip("\"' ")
                 after = other[pos + len(core):pos + len(core) + 1]
                 if (not before or before[-1] in ".!?:;" or other[pos - 1:pos] in "\"'") and not after.isalnum():
                     ln.reason = DUPLICATE
                     break
-                pos = other.find(core, pos + 1)
-            if not ln.kept:
-                break
+            hit = joined.find(core, hit + 1, end)
     # Sentences repeated across (or inside) paragraphs: later copies go.
     seen_sentences: set[str] = set()
     for ln in lines:
@@ -560,13 +598,16 @@ def _mark_header(lines: list[_Line], light: bool) -> tuple[_Line | None, list[tu
     candidates = [ln for ln in zone if ln.kept and _title_like(ln.text)]
     title: _Line | None = None
     if candidates:
+        # Looked up once: scanning the rest of the zone for each candidate was quadratic in its length.
+        last_menu = max((ln.index for ln in zone if ln.reason == NAVIGATION), default=-1)
+
         def score(c: _Line) -> int:
             meta_follows = False
             for ln in zone[c.index + 1:c.index + 3]:
                 if ln.kept:
                     break
                 meta_follows = meta_follows or ln.reason in _META
-            below_menus = not any(ln.reason == NAVIGATION for ln in zone[c.index + 1:])
+            below_menus = c.index >= last_menu
             return 2 * meta_follows + below_menus + 2 * (_words(c.text) >= 4)
 
         title = max(candidates, key=lambda c: (score(c), -c.index))
@@ -628,8 +669,13 @@ def _mark_runs(lines: list[_Line]) -> None:
             ln.reason = FOOTER
 
 
+# The main script of a page, or of one line, shows in its first 200,000 characters as well as in all of a 50 MB
+# line (counting all of it took seconds).
+_SCRIPT_SAMPLE = 200_000
+
+
 def _main_script(lines: list[_Line]) -> str:
-    counts = meta.script_counts(" ".join(ln.text for ln in lines if ln.kept))
+    counts = meta.script_counts(" ".join(ln.text for ln in lines if ln.kept)[:_SCRIPT_SAMPLE])
     return max(counts, key=lambda s: counts[s]) if counts else "Latin"
 
 
@@ -652,7 +698,7 @@ def clean_article(raw: str, light: bool = False) -> CleanedArticle:
     script = _main_script(lines)
     for ln in lines:
         if ln.kept and not (script == "Latin" and ln.text.isascii()):
-            counts = meta.script_counts(ln.text)
+            counts = meta.script_counts(ln.text[:_SCRIPT_SAMPLE])
             other = sum(v for k, v in counts.items() if k != script)
             if other >= 3 and other > counts.get(script, 0):
                 ln.reason = OTHER_SCRIPT

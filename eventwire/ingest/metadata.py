@@ -247,15 +247,18 @@ _KNOWN_NAMES = {v.lower() for v in KNOWN_OUTLETS.values()}
 
 # --- HTML meta fields ----------------------------------------------------------------------------------------
 
-_META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
-_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+# A tag stops at the next "<" too, and an attribute name is tried from its first letter only: otherwise a page
+# of unclosed "<meta" tags, or one attribute name 50,000 letters long, takes time quadratic in its length.
+_META_TAG = re.compile(r"<meta\b[^<>]*>", re.I)
+_ATTR = re.compile(r"""(?<![\w:.-])([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 # Publication-date fields, most trusted first; their name is the evidence ("meta/article:published_time").
 _META_DATE_KEYS = ("article:published_time", "og:article:published_time", "datepublished", "article.published",
                    "publish-date", "publish_date", "publishdate", "pubdate", "publication_date", "dc.date.issued",
                    "dcterms.issued", "dcterms.created", "dc.date", "sailthru.date", "parsely-pub-date",
                    "original-publish-date", "date")
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
-_TIME_PUBDATE = re.compile(r"<time\b[^>]*\bdatetime\s*=\s*[\"']([^\"']+)[\"'][^>]*>", re.I)
+_TIME_TAG = re.compile(r"<time\b[^<>]*>", re.I)
+_DATETIME = re.compile(r"\bdatetime\s*=\s*[\"']([^\"']+)[\"']", re.I)
 
 
 def html_meta(markup: str) -> dict[str, str]:
@@ -284,10 +287,14 @@ def html_published(markup: str, meta: dict[str, str] | None = None) -> DateFound
     if m and (found := iso_date(m.group(1))) is not None:
         found.evidence = f"json-ld/datePublished: {m.group(1)}"
         return found
-    m = _TIME_PUBDATE.search(markup)
-    if m and (found := iso_date(m.group(1))) is not None:
-        found.evidence = f"time/datetime: {m.group(1)}"
-        return found
+    # The first <time> with a datetime; tags first, then the attribute in the tag, keeps this linear in the page.
+    for tag in _TIME_TAG.finditer(markup):
+        m = _DATETIME.search(tag.group())
+        if m:
+            found = iso_date(m.group(1))
+            if found is not None:
+                found.evidence = f"time/datetime: {m.group(1)}"
+            return found
     return None
 
 

@@ -10,6 +10,7 @@ import html as html_lib
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -90,8 +91,8 @@ def decode_bytes(data: bytes) -> tuple[str | None, str]:
     if utf16:
         try:
             return data.decode(utf16), utf16
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as e:  # as UTF-8 it would read as text full of NULs: say what it is instead
+            return None, f"not decodable as {utf16} (no byte-order mark; {e.reason})"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -131,12 +132,26 @@ def sniff_format(text: str) -> str:
         try:
             json.loads(text)
             return "json"
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested past Python's recursion limit
             return "txt"
     return "txt"
 
 
 # --- finding inputs ------------------------------------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown_name(path: str) -> str:
+    """``path`` as Documents and ReadErrors name it. A file name that is not UTF-8 on disk reaches Python with
+    its odd bytes as lone surrogates, which no UTF-8 output or database column accepts: they are shown as \\xNN."""
+    if not _SURROGATE.search(path):
+        return path
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return _SURROGATE.sub("\ufffd", path)
+
 
 def _skipped_silently(name: str) -> bool:
     low = name.lower()
@@ -165,10 +180,10 @@ def _walk(directory: str) -> Iterator[tuple[str, str | None] | ReadError]:
             found += 1
             yield path, None
         else:
-            yield ReadError(path, f"skipped: '{ext}' is not an article extension "
+            yield ReadError(_shown_name(path), f"skipped: '{ext}' is not an article extension "
                                   f"({' '.join(ARTICLE_EXTENSIONS)}); name the file itself to read it anyway")
     if not found:
-        yield ReadError(directory, "no article files in this directory "
+        yield ReadError(_shown_name(directory), "no article files in this directory "
                                    f"(looked for {', '.join(ARTICLE_EXTENSIONS)} files)")
 
 
@@ -192,25 +207,31 @@ def iter_inputs(paths: Iterable[str], max_bytes: int, stdin: IO[Any] | None,
             ext = os.path.splitext(p)[1].lower()
             yield from read_file(p, ARTICLE_EXTENSIONS.get(ext), max_bytes, raw)
         elif os.path.exists(p):
-            yield ReadError(p, "not a regular file or directory")
+            yield ReadError(_shown_name(p), "not a regular file or directory")
         else:
-            yield ReadError(p, "no such file or directory")
+            yield ReadError(_shown_name(p), "no such file or directory")
 
 
 def read_file(path: str, kind: str | None, max_bytes: int, raw: bool = False) -> Iterator[Document | ReadError]:
     """The Documents of one file; ``kind`` is "txt", "html", "jsonl", "json" or None to sniff the content."""
+    name = _shown_name(path)
     try:
-        size = os.path.getsize(path)
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO found in a folder would block the read until something writes to it: forever, in a batch.
+            yield ReadError(name, "not a regular file (a pipe, socket or device), not an article")
+            return
+        size = info.st_size
         if size > max_bytes:
-            yield ReadError(path, f"too large: {size:,} bytes, over the limit of {max_bytes:,} "
+            yield ReadError(name, f"too large: {size:,} bytes, over the limit of {max_bytes:,} "
                                   "(raise max_bytes to read it)")
             return
         with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
-        yield ReadError(path, f"cannot read: {e.strerror or e}")
+        yield ReadError(name, f"cannot read: {e.strerror or e}")
         return
-    yield from read_bytes(data, path, kind, raw=raw)
+    yield from read_bytes(data, name, kind, raw=raw)
 
 
 def read_stdin(stdin: IO[Any] | None, max_bytes: int, raw: bool = False) -> Iterator[Document | ReadError]:
@@ -300,22 +321,82 @@ def text_document(text: str, source: str, fmt: str = "txt") -> Document | ReadEr
     return _finish(clean_article(text), source, fmt)
 
 
-_DROP_ELEMENTS = re.compile(r"<(script|style|noscript|template|svg|head|nav|footer|form|iframe)\b.*?</\1\s*>",
-                            re.I | re.S)
+# A tag stops at the next "<" as well as at ">": with [^>]* a page of "<p <p <p…" that never closes a tag is
+# rescanned to its end from every "<" (quadratic). An attribute value holding a raw "<" is cut short instead.
+_DROPPED_ELEMENT = re.compile(r"<(script|style|noscript|template|svg|head|nav|footer|form|iframe)\b", re.I)
+_COMMENT = re.compile(r"<!(--)")
 _BLOCK_TAGS = re.compile(r"<\s*(?:br|/?p|/?div|/?li|/?h[1-6]|/?tr|/?article|/?section|/?blockquote|/?header|"
-                         r"/?figcaption|/?ul|/?ol|/?table|/?aside|/?main)\b[^>]*>", re.I)
-_TAG = re.compile(r"<[^>]+>")
-_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
-_CANONICAL = re.compile(r"<link\b[^>]*\brel=[\"']?canonical[\"']?[^>]*\bhref=[\"']([^\"']+)[\"']", re.I)
-_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.I | re.S)
+                         r"/?figcaption|/?ul|/?ol|/?table|/?aside|/?main)\b[^<>]*>", re.I)
+_TAG = re.compile(r"<[^<>]+>")
+_TITLE_TAG = re.compile(r"<(title)[^<>]*>", re.I)
+_LINK_TAG = re.compile(r"<link\b[^<>]*>", re.I)
+_CANONICAL_REL = re.compile(r"\brel=[\"']?canonical[\"']?", re.I)
+_HREF = re.compile(r"\bhref=[\"']([^\"']+)[\"']", re.I)
+_FIGCAPTION_TAG = re.compile(r"<(figcaption)\b[^<>]*>", re.I)
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b", re.I)
+# trafilatura (lxml, htmldate) takes time quadratic in the attributes of one element: 100,000 of them cost
+# minutes. No page needs a thousand.
+_CROWDED_TAG = re.compile(r"<[A-Za-z][^<>=]*(?:=[^<>=]*){1000}")
+# Characters a tag-stripping <[^>]*> would scan, over which trafilatura's own patterns run into quadratic time:
+# a real page scans about its own length, 50,000 "<" with no ">" (in a broken attribute value) 10^10.
+_TAG_SCAN_LIMIT = 100_000_000
+
+
+def _too_costly_for_trafilatura(markup: str) -> bool:
+    """Pages on which trafilatura would take quadratic time; the tag-stripping fallback reads them instead."""
+    if _CROWDED_TAG.search(markup):
+        return True
+    # Scripts hold "<" as an operator ("i<n") with no ">" to close it; trafilatura never strips tags in them.
+    outside_scripts = _without_elements(markup, _SCRIPT_OR_STYLE, r"</{name}\s*>", " ")
+    return sum(segment.count("<") * len(segment) for segment in outside_scripts.split(">")) > _TAG_SCAN_LIMIT
+
+
+def _elements(markup: str, opening: re.Pattern[str], closing: str) -> Iterator[tuple[int, int, int, int]]:
+    """(start, content start, content end, end) of each element ``opening`` finds, up to the first ``closing``
+    pattern after it ("{name}" stands for the opening's first group); an element never closed is left alone.
+
+    Linear in the page: a regular expression's lazy .*? rescans the rest of the page for every unclosed one."""
+    unclosed: set[str] = set()
+    pos = 0
+    while (m := opening.search(markup, pos)) is not None:
+        name = m.group(1).lower()
+        close = None
+        if name not in unclosed:  # no closing tag after an earlier one means none after this one either
+            close = re.compile(closing.format(name=re.escape(name)), re.I).search(markup, m.end())
+        if close is None:
+            unclosed.add(name)
+            pos = m.end()
+            continue
+        yield m.start(), m.end(), close.start(), close.end()
+        pos = close.end()
+
+
+def _without_elements(markup: str, opening: re.Pattern[str], closing: str, gap: str) -> str:
+    parts: list[str] = []
+    kept_from = 0
+    for start, _, _, end in _elements(markup, opening, closing):
+        parts += [markup[kept_from:start], gap]
+        kept_from = end
+    parts.append(markup[kept_from:])
+    return "".join(parts)
 
 
 def strip_tags(markup: str) -> str:
     """Plain text of a page with one line per block element: the fallback when trafilatura finds nothing."""
-    body = re.sub(r"<!--.*?-->", " ", markup, flags=re.S)
-    body = _DROP_ELEMENTS.sub("\n", body)
+    body = _without_elements(markup, _COMMENT, "-->", " ")
+    body = _without_elements(body, _DROPPED_ELEMENT, r"</{name}\s*>", "\n")
     body = _BLOCK_TAGS.sub("\n", body)
     return html_lib.unescape(_TAG.sub(" ", body))
+
+
+def _canonical_url(markup: str) -> str | None:
+    """The href of the page's <link rel="canonical">, looked for in its first 200,000 characters."""
+    for tag in _LINK_TAG.finditer(markup[:200_000]):
+        rel = _CANONICAL_REL.search(tag.group())
+        href = _HREF.search(tag.group(), rel.end()) if rel else None
+        if href:
+            return html_lib.unescape(href.group(1))
+    return None
 
 
 def _trafilatura(markup: str, url: str | None) -> Any:
@@ -324,6 +405,8 @@ def _trafilatura(markup: str, url: str | None) -> Any:
     except ImportError:
         # trafilatura 2.x imports lxml.html.clean, a separate package (lxml_html_clean) since lxml 5.2;
         # without it the tag-stripping fallback reads the page.
+        return None
+    if _too_costly_for_trafilatura(markup):
         return None
     try:
         return trafilatura.bare_extraction(
@@ -353,25 +436,26 @@ def html_document(markup: str, source: str, fmt: str = "html", given: dict[str, 
         if not cleaned.text.strip():
             return ReadError(source, "no article text found in the HTML page")
     # trafilatura leaves figures out of the text; their captions are still worth keeping apart.
-    for raw_caption in _FIGCAPTION.findall(markup):
+    for _, start, end, _ in _elements(markup, _FIGCAPTION_TAG, r"</{name}\s*>"):
+        raw_caption = markup[start:end]
         caption_text = " ".join(html_lib.unescape(_TAG.sub(" ", raw_caption)).split())
         caption = clean_article(caption_text, light=True)
         words = caption.captions[0] if caption.captions else caption.text
         if words and words not in cleaned.captions:
             cleaned.captions.append(words)
     metas = meta.html_meta(markup)
-    canonical = _CANONICAL.search(markup[:200_000])
     url = given.get("url") or (getattr(extracted, "url", None) if extracted is not None else None) \
-        or (html_lib.unescape(canonical.group(1)) if canonical else None) or metas.get("og:url") or cleaned.url
+        or _canonical_url(markup) or metas.get("og:url") or cleaned.url
     outlet = (getattr(extracted, "sitename", None) if extracted is not None else None) or metas.get("og:site_name") \
         or cleaned.outlet or (meta.outlet_from_url(url)[0] if url else None)
     if not title:
-        page_title = _HTML_TITLE.search(markup)
+        page_title = next(_elements(markup, _TITLE_TAG, "</{name}>"), None)
         title = metas.get("og:title") or cleaned.title or (
-            " ".join(html_lib.unescape(page_title.group(1)).split()) if page_title else None)
+            " ".join(html_lib.unescape(markup[page_title[1]:page_title[2]]).split()) if page_title else None)
         if title and outlet:
-            # "Headline | Outlet" in <title>: the outlet has its own field.
-            title = re.sub(rf"\s+(?:\||[-–—])\s+{re.escape(outlet)}$", "", title)
+            # "Headline | Outlet" in <title>: the outlet has its own field. (?<!\s): a long run of spaces is
+            # tried from its start only.
+            title = re.sub(rf"(?<!\s)\s+(?:\||[-–—])\s+{re.escape(outlet)}$", "", title)
     published = meta.html_published(markup, metas) or (
         meta.DateFound(cleaned.published, cleaned.published_precision or "day", cleaned.published_evidence or "")
         if cleaned.published else None) or (meta.date_from_url(url) if url else None)
@@ -397,6 +481,10 @@ def _field(record: dict[str, Any], name: str) -> Any:
         value = record.get(key)
         if isinstance(value, dict):  # {"source": {"name": "Reuters"}} as news APIs send it
             value = value.get("name")
+        if isinstance(value, str):
+            # JSON can escape half of a surrogate pair ("\ud800"), which no UTF-8 text can hold: hashing or
+            # storing the text would fail on it.
+            value = _SURROGATE.sub("\ufffd", value)
         if value is not None and not (isinstance(value, str) and not value.strip()):
             return value
     return None
@@ -411,7 +499,7 @@ def record_document(record: Any, source: str, fmt: str) -> Document | ReadError:
         present = [k for k in _FIELDS["text"] + _FIELDS["html"] if k in record]
         if present:
             return ReadError(source, f"the record's '{present[0]}' field is empty")
-        keys = ", ".join(sorted(record)[:8]) or "none"
+        keys = _SURROGATE.sub("\ufffd", ", ".join(sorted(record)[:8])) or "none"
         return ReadError(source, f"record has no 'text' or 'html' field (keys: {keys})")
     if not isinstance(text if text is not None else markup, str):
         return ReadError(source, "the record's 'text'/'html' field is not a string")
@@ -437,7 +525,7 @@ def jsonl_documents(text: str, source: str, fmt: str, whole_json: bool = False) 
     if whole_json:
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None  # not one JSON value: read it as JSON Lines
         if isinstance(data, dict):
             yield _guarded(source, record_document, data, source, fmt)
@@ -461,6 +549,10 @@ def jsonl_documents(text: str, source: str, fmt: str, whole_json: bool = False) 
             msg = getattr(e, "msg", str(e))
             col = getattr(e, "colno", None)
             yield ReadError(where, f"malformed JSON line: {msg}" + (f" (column {col})" if col else ""))
+            continue
+        except RecursionError:  # not a ValueError: [[[[…]]]] nested 100,000 deep
+            yield ReadError(where, "malformed JSON line: nested too deeply "
+                                   f"(Python reads about {sys.getrecursionlimit():,} levels)")
             continue
         yield _guarded(where, record_document, record, where, fmt)
     if not any_line:
