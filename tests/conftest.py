@@ -16,6 +16,19 @@ EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture(scope="session")
+def examples_db(tmp_path_factory) -> Path:
+    """The example articles stored by `eventwire run`, for the API's test modules (they write only to copies)."""
+    from click.testing import CliRunner
+
+    from eventwire.cli import main
+
+    path = tmp_path_factory.mktemp("examples") / "examples.duckdb"
+    ran = CliRunner().invoke(main, ["run", str(EXAMPLES), "--db", str(path), "--quiet"])
+    assert ran.exit_code == 0, ran.output
+    return path
+
+
+@pytest.fixture(scope="session")
 def pipeline():
     from eventwire.pipeline import Pipeline
 

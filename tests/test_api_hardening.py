@@ -17,11 +17,9 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
-from click.testing import CliRunner
 
-from eventwire.cli import main
 from eventwire.web.app import create_app
-from test_web_api import EXAMPLES, _Server
+from test_web_api import _Server
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "ingest-token-4f9c2a7d1e"
@@ -31,18 +29,10 @@ ARTICLE = {"text": "BEIRUT - Hezbollah fighters attacked Nusra Front positions n
            "published": "2015-06-01", "url": "https://test.example.org/arsal"}
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("hardening") / "examples.duckdb"
-    ran = CliRunner().invoke(main, ["run", str(EXAMPLES), "--db", str(path), "--quiet"])
-    assert ran.exit_code == 0, ran.output
-    return path
-
-
 @pytest.fixture()
-def copy(db: Path, tmp_path: Path) -> Path:
+def copy(examples_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "copy.duckdb"
-    shutil.copy(db, path)
+    shutil.copy(examples_db, path)
     return path
 
 
@@ -274,8 +264,8 @@ def _get(port: int, target: str) -> tuple[int, dict, bytes]:
 
 
 @pytest.fixture(scope="module")
-def reader(db: Path):
-    server = _Server(create_app(db))
+def reader(examples_db: Path):
+    server = _Server(create_app(examples_db))
     yield server
     server.stop()
 
@@ -323,9 +313,9 @@ def test_a_405_names_the_allowed_methods(reader: _Server) -> None:
         assert allowed in response.headers["allow"], (method, path)
 
 
-def test_missing_page_assets_are_404_not_500(db: Path, tmp_path: Path, monkeypatch) -> None:
+def test_missing_page_assets_are_404_not_500(examples_db: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("EVENTWIRE_CACHE_DIR", str(tmp_path / "no-assets-yet"))  # as before `ensure_assets` ran
-    server = _Server(create_app(db))
+    server = _Server(create_app(examples_db))
     try:
         for path in ("/assets/topojson-client.min.js", "/assets/countries-110m.json", "/assets/../../etc/passwd"):
             _is_json_error(server.client.get(path), 404)
@@ -359,12 +349,12 @@ def test_unreadable_article_bodies_are_422_and_write_nothing(copy: Path) -> None
     assert _written(copy) == before
 
 
-def test_an_ingestion_does_not_hold_up_reads(db: Path, tmp_path: Path) -> None:
+def test_an_ingestion_does_not_hold_up_reads(examples_db: Path, tmp_path: Path) -> None:
     """The pipeline runs beside the server's event loop: while an article is processed, reads are answered."""
     import threading
 
     path = tmp_path / "slow.duckdb"
-    shutil.copy(db, path)
+    shutil.copy(examples_db, path)
     app = create_app(path, ingest_token=TOKEN)
     entered, release = threading.Event(), threading.Event()
 
@@ -404,10 +394,10 @@ ACTOR_NAME = "</script><script>window.__xss=8</script><img src=x onerror=window.
 
 
 @pytest.fixture(scope="module")
-def xss(db: Path, tmp_path_factory):
+def xss(examples_db: Path, tmp_path_factory):
     """A server over a copy in which an actor's stored name is a payload, with an article of payloads ingested."""
     path = tmp_path_factory.mktemp("xss") / "xss.duckdb"
-    shutil.copy(db, path)
+    shutil.copy(examples_db, path)
     with duckdb.connect(str(path)) as con:
         con.execute("UPDATE event_actors SET name = ? WHERE actor_id = 'NUSRA'", [ACTOR_NAME])
         con.execute("UPDATE events SET record = replace(record, '\"Jabhat al-Nusra\"', ?)", [json.dumps(ACTOR_NAME)])

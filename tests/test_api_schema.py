@@ -13,14 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 import schemathesis
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from eventwire.cli import main
 from eventwire.web.app import create_app
-from test_web_api import EXAMPLES, _Server
+from test_web_api import _Server
 
 EXAMPLES_PER_OPERATION = 25  # fuzzing phase; the coverage phase adds its boundary cases on top
 
@@ -51,16 +49,8 @@ def _config(**generation) -> schemathesis.Config:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("schema") / "examples.duckdb"
-    ran = CliRunner().invoke(main, ["run", str(EXAMPLES), "--db", str(path), "--quiet"])
-    assert ran.exit_code == 0, ran.output
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(db: Path):
-    running = _Server(create_app(db))
+def server(examples_db: Path):
+    running = _Server(create_app(examples_db))
     yield running
     running.stop()
 
@@ -85,9 +75,9 @@ TOKEN = secrets.token_urlsafe(24)  # drawn per run: no generated header can gues
 
 
 @pytest.fixture(scope="module")
-def writable(db: Path, tmp_path_factory):
+def writable(examples_db: Path, tmp_path_factory):
     copy = tmp_path_factory.mktemp("schema-ingest") / "ingest.duckdb"
-    shutil.copy(db, copy)
+    shutil.copy(examples_db, copy)
     running = _Server(create_app(copy, ingest_token=TOKEN))
     base = f"http://127.0.0.1:{running.port}"
     operation = schemathesis.openapi.from_url(f"{base}/openapi.json", config=_config(

@@ -47,16 +47,8 @@ class _Server:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("api") / "examples.duckdb"
-    ran = CliRunner().invoke(main, ["run", str(EXAMPLES), "--db", str(path), "--quiet"])
-    assert ran.exit_code == 0, ran.output
-    return path
-
-
-@pytest.fixture(scope="module")
-def api(db: Path):
-    server = _Server(create_app(db))
+def api(examples_db: Path):
+    server = _Server(create_app(examples_db))
     yield server.client
     server.stop()
 
@@ -127,7 +119,7 @@ def test_bad_parameters_are_named(api: httpx.Client) -> None:
         assert response.json()["parameter"] == name and name in response.json()["error"]
 
 
-def test_event_detail_has_its_sentence_document_cluster_and_contradictions(api: httpx.Client, db: Path) -> None:
+def test_event_detail_has_its_sentence_document_cluster_and_contradictions(api: httpx.Client, examples_db: Path) -> None:
     ask = next(e for e in api.get("/api/events", params={"actor": "NUSRA", "type": "REQUEST", "limit": 50}).json()
                ["events"] if "asked the Islamic State" in e["text"])
     detail = api.get(f"/api/events/{ask['id']}").json()
@@ -186,9 +178,9 @@ def test_read_only_server_refuses_ingestion_and_cross_origin_reads(api: httpx.Cl
     assert docs.status_code == 200 and "/static-offline-docs/swagger-ui-bundle.js" in docs.text  # no CDN
 
 
-def test_ingestion_needs_the_token_and_limits_the_body(db: Path, tmp_path: Path) -> None:
+def test_ingestion_needs_the_token_and_limits_the_body(examples_db: Path, tmp_path: Path) -> None:
     copy = tmp_path / "ingest.duckdb"
-    shutil.copy(db, copy)
+    shutil.copy(examples_db, copy)
     server = _Server(create_app(copy, ingest_token="s3cret", cors_origins=("https://analyst.example.org",),
                                 max_body_bytes=200_000))
     try:
@@ -224,11 +216,11 @@ def test_ingestion_needs_the_token_and_limits_the_body(db: Path, tmp_path: Path)
         server.stop()
 
 
-def test_a_database_from_before_the_parties_columns_is_refused_with_the_fix(db: Path, tmp_path: Path) -> None:
+def test_a_database_from_before_the_parties_columns_is_refused_with_the_fix(examples_db: Path, tmp_path: Path) -> None:
     import duckdb
 
     old = tmp_path / "old.duckdb"
-    shutil.copy(db, old)
+    shutil.copy(examples_db, old)
     with duckdb.connect(str(old)) as con:
         con.execute("ALTER TABLE events DROP COLUMN actor_ids")
     with pytest.raises(RuntimeError, match="--refuse"):
